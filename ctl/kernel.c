@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The userspace side of the "cimrepl" generic netlink family, on libnl-genl.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <linux/cimrepl.h>
+
+#include "kernel.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+struct kernel {
+	struct nl_sock *sock;		/* requests and replies */
+	struct nl_sock *events;		/* the events group, when joined */
+	int family;
+	char error[256];
+};
+
+/* State of one request while its replies and ACK come in. */
+struct request {
+	struct kernel *k;
+	int (*parse)(struct nlattr **tb, void *arg);
+	void *arg;
+	int error;
+	bool done;
+};
+
+static void set_error(struct kernel *k, int error, const char *message)
+{
+	if (message && *message)
+		snprintf(k->error, sizeof(k->error), "%s", message);
+	else
+		snprintf(k->error, sizeof(k->error), "%s", strerror(-error));
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct request *req = arg;
+	const char *message = NULL;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t offset = sizeof(*e);
+
+	(void)nla;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			offset += e->msg.nlmsg_len - NLMSG_HDRLEN;
+		if (offset < nlh->nlmsg_len - NLMSG_HDRLEN &&
+		    !nla_parse(tb, NLMSGERR_ATTR_MAX,
+			       (struct nlattr *)((char *)e + offset),
+			       nlh->nlmsg_len - NLMSG_HDRLEN - offset, NULL) &&
+		    tb[NLMSGERR_ATTR_MSG])
+			message = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
+	}
+	req->error = e->error;
+	req->done = true;
+	if (e->error)
+		set_error(req->k, e->error, message);
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct request *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct request *req = arg;
+	struct nlattr *tb[CIMREPL_A_MAX + 1];
+	int ret;
+
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, CIMREPL_A_MAX, NULL);
+	if (ret < 0) {
+		req->error = -EPROTO;
+		set_error(req->k, -EPROTO, "malformed reply from the kernel");
+		return NL_SKIP;
+	}
+	if (req->parse) {
+		ret = req->parse(tb, req->arg);
+		if (ret) {
+			req->error = ret;
+			set_error(req->k, ret, "unexpected reply from the kernel");
+		}
+	}
+	return NL_OK;
+}
+
+/* Send @msg (consumed) and collect its replies until the ACK. */
+static int transact(struct kernel *k, struct nl_msg *msg,
+		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct request req = { .k = k, .parse = parse, .arg = arg };
+	struct nl_cb *cb;
+	int ret;
+
+	k->error[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		set_error(k, -ENOMEM, NULL);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &req);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &req);
+
+	ret = nl_send_auto(k->sock, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		set_error(k, -EIO, nl_geterror(ret));
+		nl_cb_put(cb);
+		return -EIO;
+	}
+	while (!req.done) {
+		ret = nl_recvmsgs(k->sock, cb);
+		if (ret < 0 && !req.done) {
+			set_error(k, -EIO, nl_geterror(ret));
+			req.error = -EIO;
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	return req.error;
+}
+
+static struct nl_msg *new_request(struct kernel *k, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0,
+			 flags | NLM_F_ACK, cmd, CIMREPL_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct kernel *kernel_open(char *err, size_t err_len)
+{
+	struct kernel *k = calloc(1, sizeof(*k));
+	int one = 1;
+
+	if (!k) {
+		snprintf(err, err_len, "out of memory");
+		return NULL;
+	}
+	k->sock = nl_socket_alloc();
+	if (!k->sock || genl_connect(k->sock)) {
+		snprintf(err, err_len, "cannot open a generic netlink socket");
+		goto fail;
+	}
+	/* Ask for the kernel's explanation of every error. */
+	setsockopt(nl_socket_get_fd(k->sock), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	k->family = genl_ctrl_resolve(k->sock, CIMREPL_GENL_NAME);
+	if (k->family < 0) {
+		snprintf(err, err_len,
+			 "the cimrepl kernel module is not loaded (no netlink family \"%s\")",
+			 CIMREPL_GENL_NAME);
+		goto fail;
+	}
+	return k;
+
+fail:
+	kernel_close(k);
+	return NULL;
+}
+
+void kernel_close(struct kernel *k)
+{
+	if (!k)
+		return;
+	if (k->events)
+		nl_socket_free(k->events);
+	if (k->sock)
+		nl_socket_free(k->sock);
+	free(k);
+}
+
+const char *kernel_error(const struct kernel *k)
+{
+	return k->error;
+}
+
+static void collect_u16(struct nlattr *a, uint16_t *values, unsigned int *n)
+{
+	if (*n < KERNEL_MAX_VALUES)
+		values[(*n)++] = nla_get_u16(a);
+}
+
+static int parse_info(struct nlattr **tb, void *arg)
+{
+	struct kernel_info *info = arg;
+	struct nlattr *a;
+	int rem;
+
+	if (!tb[CIMREPL_A_API_VERSION] || !tb[CIMREPL_A_MODULE_VERSION] ||
+	    !tb[CIMREPL_A_CAPS])
+		return -EPROTO;
+	info->api_version = nla_get_u32(tb[CIMREPL_A_API_VERSION]);
+	snprintf(info->module_version, sizeof(info->module_version), "%s",
+		 nla_get_string(tb[CIMREPL_A_MODULE_VERSION]));
+
+	nla_for_each_nested(a, tb[CIMREPL_A_CAPS], rem) {
+		switch (nla_type(a)) {
+		case CIMREPL_A_CAPS_SYNC_TYPE:
+			collect_u16(a, info->sync_types, &info->n_sync_types);
+			break;
+		case CIMREPL_A_CAPS_MODE:
+			collect_u16(a, info->modes, &info->n_modes);
+			break;
+		case CIMREPL_A_CAPS_OPERATION:
+			collect_u16(a, info->operations, &info->n_operations);
+			break;
+		case CIMREPL_A_CAPS_MAX_ELEMENTS:
+			info->max_elements = nla_get_u32(a);
+			break;
+		case CIMREPL_A_CAPS_MAX_VOLUMES:
+			info->max_volumes = nla_get_u32(a);
+			break;
+		case CIMREPL_A_CAPS_NAME_MAX:
+			info->name_max = nla_get_u32(a);
+			break;
+		case CIMREPL_A_CAPS_CHUNK_SIZE_MIN:
+			info->chunk_size_min = nla_get_u32(a);
+			break;
+		case CIMREPL_A_CAPS_CHUNK_SIZE_MAX:
+			info->chunk_size_max = nla_get_u32(a);
+			break;
+		case CIMREPL_A_CAPS_CHUNK_SIZE_DEFAULT:
+			info->chunk_size_default = nla_get_u32(a);
+			break;
+		}
+	}
+	return 0;
+}
+
+int kernel_get_info(struct kernel *k, struct kernel_info *info)
+{
+	struct nl_msg *msg = new_request(k, CIMREPL_CMD_GET_INFO, 0);
+
+	memset(info, 0, sizeof(*info));
+	if (!msg) {
+		set_error(k, -ENOMEM, NULL);
+		return -ENOMEM;
+	}
+	return transact(k, msg, parse_info, info);
+}
+
+int kernel_subscribe_events(struct kernel *k)
+{
+	int group, ret;
+
+	group = genl_ctrl_resolve_grp(k->sock, CIMREPL_GENL_NAME,
+				      CIMREPL_MCGRP_EVENTS);
+	if (group < 0) {
+		set_error(k, -ENOENT, "the kernel has no cimrepl events group");
+		return -ENOENT;
+	}
+	k->events = nl_socket_alloc();
+	if (!k->events) {
+		set_error(k, -ENOMEM, NULL);
+		return -ENOMEM;
+	}
+	nl_socket_disable_seq_check(k->events);
+	ret = genl_connect(k->events);
+	if (!ret)
+		ret = nl_socket_add_membership(k->events, group);
+	if (ret) {
+		set_error(k, -EPERM, "cannot join the cimrepl events group (needs CAP_NET_ADMIN)");
+		return -EPERM;
+	}
+	return 0;
+}
+
+int kernel_fd(const struct kernel *k)
+{
+	return k->events ? nl_socket_get_fd(k->events) : -1;
+}
+
+struct event_reader {
+	kernel_event_handler handler;
+	void *arg;
+};
+
+static void copy_name(char *dst, size_t len, struct nlattr *a)
+{
+	snprintf(dst, len, "%s", a ? nla_get_string(a) : "");
+}
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct event_reader *reader = arg;
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[CIMREPL_A_MAX + 1];
+	struct nlattr *nest[CIMREPL_A_SYNC_MAX + 1];
+	struct kernel_event ev = { .copy_state = -1 };
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CIMREPL_A_MAX, NULL) ||
+	    !tb[CIMREPL_A_EVENT])
+		return NL_SKIP;
+	ev.cmd = gnlh->cmd;
+	ev.event = nla_get_u16(tb[CIMREPL_A_EVENT]);
+	if (tb[CIMREPL_A_SYNC] &&
+	    !nla_parse_nested(nest, CIMREPL_A_SYNC_MAX, tb[CIMREPL_A_SYNC], NULL)) {
+		copy_name(ev.source, sizeof(ev.source), nest[CIMREPL_A_SYNC_SOURCE]);
+		copy_name(ev.target, sizeof(ev.target), nest[CIMREPL_A_SYNC_TARGET]);
+		if (nest[CIMREPL_A_SYNC_COPY_STATE])
+			ev.copy_state = nla_get_u16(nest[CIMREPL_A_SYNC_COPY_STATE]);
+	} else if (tb[CIMREPL_A_VOLUME] &&
+		   !nla_parse_nested(nest, CIMREPL_A_VOLUME_MAX,
+				     tb[CIMREPL_A_VOLUME], NULL)) {
+		copy_name(ev.target, sizeof(ev.target), nest[CIMREPL_A_VOLUME_NAME]);
+	}
+	reader->handler(&ev, reader->arg);
+	return NL_OK;
+}
+
+int kernel_read_events(struct kernel *k, kernel_event_handler handler,
+		       void *arg)
+{
+	struct event_reader reader = { .handler = handler, .arg = arg };
+	int ret;
+
+	nl_socket_modify_cb(k->events, NL_CB_VALID, NL_CB_CUSTOM, on_event,
+			    &reader);
+	ret = nl_recvmsgs_default(k->events);
+	if (ret < 0) {
+		set_error(k, -EIO, nl_geterror(ret));
+		return -EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: set up, build, then run every test and count the results.
+#   1. checkpatch --strict over module/ and uapi/
+#   2. host unit tests of the userspace code, under ASan/UBSan
+#   3. the VM selftests on each guest kernel (Debian's 6.1 and 6.12)
+# Every test's TAP lines are printed; the last line is
+# "N passed, N failed, N skipped". Exit status non-zero on any failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+sh scripts/setup.sh || { echo "check: setup failed"; exit 1; }
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+# tap NAME COMMAND... - run COMMAND, show its output, keep its TAP results.
+# A non-zero exit without a "not ok" line still counts as one failure.
+tap()
+{
+	name=$1
+	shift
+	echo "# === $name"
+	out=$(mktemp)
+	"$@" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	grep -E '^(not )?ok ' "$out" >>"$results"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out"; then
+		echo "not ok - $name exited with status $rc" | tee -a "$results"
+	fi
+	rm -f "$out"
+}
+
+if ! make -s all unit >build.log 2>&1; then
+	cat build.log
+	echo "not ok - build" | tee -a "$results"
+else
+	echo "ok - build (module for $(ls build | tr '\n' ' '), userspace, selftests)" |
+		tee -a "$results"
+fi
+rm -f build.log
+
+tap checkpatch sh scripts/checkpatch.sh
+for t in tests/unit/*_test; do
+	[ -x "$t" ] && tap "unit $(basename "$t")" "$t"
+done
+
+# The guest kernels: the newest installed 6.1 and 6.12.
+for series in 6.1 6.12; do
+	kver=$(ls /boot | sed -n 's/^vmlinuz-//p' |
+		grep -E "^$(echo "$series" | sed 's/[.]/\\./g')[.-]" | sort -V | tail -n 1)
+	if [ -z "$kver" ]; then
+		echo "not ok - no $series kernel installed" | tee -a "$results"
+		continue
+	fi
+	if [ ! -f "build/$kver/module/cimrepl.ko" ]; then
+		echo "not ok - cimrepl.ko was not built for $kver" | tee -a "$results"
+		continue
+	fi
+	tap "selftests on $kver" scripts/vm-run --kernel "$kver" --timeout 900 \
+		-- selftests/run.sh
+done
+
+pass=$(grep -E '^ok ' "$results" | grep -vc '# SKIP')
+skip=$(grep -E '^ok ' "$results" | grep -c '# SKIP')
+fail=$(grep -c '^not ok' "$results")
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
