@@ -30,7 +30,7 @@ CTL_HEADERS := $(wildcard ctl/*.h) uapi/linux/cimrepl.h
 SELFTESTS := selftests/netlink_test selftests/volume_test
 UNIT_TESTS := tests/unit/cimvalues_test
 
-.PHONY: all setup module userspace selftests unit check demo bench \
+.PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean
 
 all: module userspace selftests
@@ -81,9 +81,6 @@ check: $(SETUP_STAMP)
 
 demo: $(SETUP_STAMP)
 	sh scripts/demo.sh
-
-bench: $(SETUP_STAMP)
-	sh scripts/bench.sh
 
 # Install the module for KVER (or every kernel with headers), the tools,
 # the uapi header and the man pages, the way out-of-tree modules install.

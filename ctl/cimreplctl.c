@@ -4,7 +4,8 @@
  *
  *   cimreplctl [--json] OBJECT VERB [ARGS...]
  *
- * Objects: kernel (the cimrepl.ko module, queried over its netlink family).
+ * Objects: kernel (the cimrepl.ko module), volume (managed devices); both
+ * talk to the module over its netlink family.
  * Errors are one line on stderr; exit status 0 success, 1 failure, 2 usage.
  */
 #include <getopt.h>
@@ -28,7 +29,11 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: cimreplctl [--json] OBJECT VERB [ARGS...]\n"
 		"\n"
-		"  kernel info     the module's API version and capabilities\n"
+		"  kernel info                          the module's API version and capabilities\n"
+		"  volume create NAME --backing PATH    make /dev/cimrepl/NAME over PATH\n"
+		"  volume delete NAME                   remove a volume (not its data)\n"
+		"  volume list                          every managed device\n"
+		"  volume show NAME                     one managed device\n"
 		"\n"
 		"options:\n"
 		"  -j, --json      print JSON instead of a table\n"
@@ -156,6 +161,182 @@ static int kernel_info_cmd(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+/* Connect to the kernel, or say why not. */
+static struct kernel *connect_kernel(void)
+{
+	char err[256];
+	struct kernel *k = kernel_open(err, sizeof(err));
+
+	if (!k)
+		fprintf(stderr, "cimreplctl: %s\n", err);
+	return k;
+}
+
+static int fail(struct kernel *k, const char *what, const char *name)
+{
+	fprintf(stderr, "cimreplctl: %s %s: %s\n", what, name, kernel_error(k));
+	kernel_close(k);
+	return EXIT_FAILURE;
+}
+
+static int volume_create_cmd(int argc, char **argv)
+{
+	const char *backing = NULL, *name = NULL;
+	struct kernel *k;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--backing") && i + 1 < argc)
+			backing = argv[++i];
+		else if (!strncmp(argv[i], "--backing=", 10))
+			backing = argv[i] + 10;
+		else if (!name && argv[i][0] != '-')
+			name = argv[i];
+		else
+			name = backing = NULL, i = argc;
+	}
+	if (!name || !backing) {
+		fprintf(stderr, "cimreplctl: usage: volume create NAME --backing PATH\n");
+		return EXIT_USAGE;
+	}
+	k = connect_kernel();
+	if (!k)
+		return EXIT_FAILURE;
+	if (kernel_volume_create(k, name, backing))
+		return fail(k, "volume create", name);
+	kernel_close(k);
+	return EXIT_SUCCESS;
+}
+
+static int volume_delete_cmd(int argc, char **argv)
+{
+	struct kernel *k;
+
+	if (argc != 1) {
+		fprintf(stderr, "cimreplctl: usage: volume delete NAME\n");
+		return EXIT_USAGE;
+	}
+	k = connect_kernel();
+	if (!k)
+		return EXIT_FAILURE;
+	if (kernel_volume_delete(k, argv[0]))
+		return fail(k, "volume delete", argv[0]);
+	kernel_close(k);
+	return EXIT_SUCCESS;
+}
+
+static const char *role_name(uint16_t role)
+{
+	switch (role) {
+	case CIMREPL_ROLE_VOLUME:
+		return "volume";
+	case CIMREPL_ROLE_SNAPSHOT:
+		return "snapshot";
+	case CIMREPL_ROLE_CLONE:
+		return "clone";
+	case CIMREPL_ROLE_MIRROR:
+		return "mirror";
+	}
+	return "unknown";
+}
+
+static json_object *volume_json(const struct kernel_volume *vol)
+{
+	json_object *o = json_object_new_object();
+	char dev[32];
+
+	snprintf(dev, sizeof(dev), "%u:%u", vol->major, vol->minor);
+	json_object_object_add(o, "name", json_object_new_string(vol->name));
+	json_object_object_add(o, "role", json_object_new_string(role_name(vol->role)));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)vol->size));
+	json_object_object_add(o, "device", json_object_new_string(dev));
+	json_object_object_add(o, "backing", json_object_new_string(vol->backing_path));
+	json_object_object_add(o, "open_count", json_object_new_int64(vol->open_count));
+	json_object_object_add(o, "replicas", json_object_new_int64(vol->replicas));
+	return o;
+}
+
+static void print_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void volume_row(const struct kernel_volume *vol, void *arg)
+{
+	json_object *array = arg;
+	char dev[32];
+
+	if (array) {
+		json_object_array_add(array, volume_json(vol));
+		return;
+	}
+	snprintf(dev, sizeof(dev), "%u:%u", vol->major, vol->minor);
+	printf("%-23s %-9s %12llu %-9s %5u %8u  %s\n", vol->name,
+	       role_name(vol->role), (unsigned long long)vol->size, dev,
+	       vol->open_count, vol->replicas, vol->backing_path);
+}
+
+static int volume_list_cmd(int argc, char **argv)
+{
+	json_object *array = NULL;
+	struct kernel *k;
+
+	(void)argv;
+	if (argc) {
+		fprintf(stderr, "cimreplctl: volume list takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	k = connect_kernel();
+	if (!k)
+		return EXIT_FAILURE;
+	if (json_output)
+		array = json_object_new_array();
+	else
+		printf("%-23s %-9s %12s %-9s %5s %8s  %s\n", "NAME", "ROLE",
+		       "BYTES", "DEVICE", "OPEN", "REPLICAS", "BACKING");
+	if (kernel_volume_list(k, volume_row, array)) {
+		json_object_put(array);
+		return fail(k, "volume", "list");
+	}
+	kernel_close(k);
+	if (array)
+		print_json(array);
+	return EXIT_SUCCESS;
+}
+
+static int volume_show_cmd(int argc, char **argv)
+{
+	struct kernel_volume vol;
+	struct kernel *k;
+
+	if (argc != 1) {
+		fprintf(stderr, "cimreplctl: usage: volume show NAME\n");
+		return EXIT_USAGE;
+	}
+	k = connect_kernel();
+	if (!k)
+		return EXIT_FAILURE;
+	if (kernel_volume_get(k, argv[0], &vol))
+		return fail(k, "volume show", argv[0]);
+	kernel_close(k);
+	if (json_output) {
+		print_json(volume_json(&vol));
+		return EXIT_SUCCESS;
+	}
+	printf("%-12s%s\n", "name", vol.name);
+	printf("%-12s/dev/cimrepl/%s (%u:%u)\n", "device", vol.name, vol.major,
+	       vol.minor);
+	printf("%-12s%s\n", "role", role_name(vol.role));
+	printf("%-12s%llu bytes\n", "size", (unsigned long long)vol.size);
+	printf("%-12s%s (%u:%u)\n", "backing", vol.backing_path,
+	       vol.backing_major, vol.backing_minor);
+	printf("%-12s%u\n", "openers", vol.open_count);
+	printf("%-12s%u\n", "replicas", vol.replicas);
+	return EXIT_SUCCESS;
+}
+
 struct command {
 	const char *object;
 	const char *verb;
@@ -164,6 +345,10 @@ struct command {
 
 static const struct command commands[] = {
 	{ "kernel", "info", kernel_info_cmd },
+	{ "volume", "create", volume_create_cmd },
+	{ "volume", "delete", volume_delete_cmd },
+	{ "volume", "list", volume_list_cmd },
+	{ "volume", "show", volume_show_cmd },
 };
 
 int main(int argc, char **argv)

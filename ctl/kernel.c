@@ -70,6 +70,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+/* The ACK of a request, or the NLMSG_DONE that ends a dump. */
 static int on_ack(struct nl_msg *msg, void *arg)
 {
 	struct request *req = arg;
@@ -118,6 +119,7 @@ static int transact(struct kernel *k, struct nl_msg *msg,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &req);
 
 	ret = nl_send_auto(k->sock, msg);
@@ -145,8 +147,11 @@ static struct nl_msg *new_request(struct kernel *k, uint8_t cmd, int flags)
 
 	if (!msg)
 		return NULL;
+	/* a dump ends with NLMSG_DONE; anything else with its ACK */
+	if (!(flags & NLM_F_DUMP))
+		flags |= NLM_F_ACK;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0,
-			 flags | NLM_F_ACK, cmd, CIMREPL_GENL_VERSION)) {
+			 flags, cmd, CIMREPL_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -167,6 +172,8 @@ struct kernel *kernel_open(char *err, size_t err_len)
 		snprintf(err, err_len, "cannot open a generic netlink socket");
 		goto fail;
 	}
+	/* we set NLM_F_ACK ourselves: never on dumps */
+	nl_socket_disable_auto_ack(k->sock);
 	/* Ask for the kernel's explanation of every error. */
 	setsockopt(nl_socket_get_fd(k->sock), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
@@ -263,6 +270,117 @@ int kernel_get_info(struct kernel *k, struct kernel_info *info)
 		return -ENOMEM;
 	}
 	return transact(k, msg, parse_info, info);
+}
+
+static int put_volume(struct nl_msg *msg, const char *name, const char *path)
+{
+	struct nlattr *nest = nla_nest_start(msg, CIMREPL_A_VOLUME);
+
+	if (!nest || nla_put_string(msg, CIMREPL_A_VOLUME_NAME, name) ||
+	    (path && nla_put_string(msg, CIMREPL_A_VOLUME_BACKING_PATH, path)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int volume_request(struct kernel *k, uint8_t cmd, const char *name,
+			  const char *path,
+			  int (*parse)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct nl_msg *msg = new_request(k, cmd, 0);
+
+	if (!msg || put_volume(msg, name, path)) {
+		nlmsg_free(msg);
+		set_error(k, -ENOMEM, NULL);
+		return -ENOMEM;
+	}
+	return transact(k, msg, parse, arg);
+}
+
+int kernel_volume_create(struct kernel *k, const char *name,
+			 const char *backing_path)
+{
+	return volume_request(k, CIMREPL_CMD_VOLUME_CREATE, name, backing_path,
+			      NULL, NULL);
+}
+
+int kernel_volume_delete(struct kernel *k, const char *name)
+{
+	return volume_request(k, CIMREPL_CMD_VOLUME_DELETE, name, NULL, NULL,
+			      NULL);
+}
+
+static int parse_volume(struct nlattr **tb, struct kernel_volume *vol)
+{
+	struct nlattr *a[CIMREPL_A_VOLUME_MAX + 1];
+
+	memset(vol, 0, sizeof(*vol));
+	if (!tb[CIMREPL_A_VOLUME] ||
+	    nla_parse_nested(a, CIMREPL_A_VOLUME_MAX, tb[CIMREPL_A_VOLUME], NULL) ||
+	    !a[CIMREPL_A_VOLUME_NAME])
+		return -EPROTO;
+	snprintf(vol->name, sizeof(vol->name), "%s",
+		 nla_get_string(a[CIMREPL_A_VOLUME_NAME]));
+	if (a[CIMREPL_A_VOLUME_BACKING_PATH])
+		snprintf(vol->backing_path, sizeof(vol->backing_path), "%s",
+			 nla_get_string(a[CIMREPL_A_VOLUME_BACKING_PATH]));
+	if (a[CIMREPL_A_VOLUME_SIZE])
+		vol->size = nla_get_u64(a[CIMREPL_A_VOLUME_SIZE]);
+	if (a[CIMREPL_A_VOLUME_MAJOR])
+		vol->major = nla_get_u32(a[CIMREPL_A_VOLUME_MAJOR]);
+	if (a[CIMREPL_A_VOLUME_MINOR])
+		vol->minor = nla_get_u32(a[CIMREPL_A_VOLUME_MINOR]);
+	if (a[CIMREPL_A_VOLUME_BACKING_MAJOR])
+		vol->backing_major = nla_get_u32(a[CIMREPL_A_VOLUME_BACKING_MAJOR]);
+	if (a[CIMREPL_A_VOLUME_BACKING_MINOR])
+		vol->backing_minor = nla_get_u32(a[CIMREPL_A_VOLUME_BACKING_MINOR]);
+	if (a[CIMREPL_A_VOLUME_OPEN_COUNT])
+		vol->open_count = nla_get_u32(a[CIMREPL_A_VOLUME_OPEN_COUNT]);
+	if (a[CIMREPL_A_VOLUME_REPLICAS])
+		vol->replicas = nla_get_u32(a[CIMREPL_A_VOLUME_REPLICAS]);
+	if (a[CIMREPL_A_VOLUME_ROLE])
+		vol->role = nla_get_u16(a[CIMREPL_A_VOLUME_ROLE]);
+	return 0;
+}
+
+static int parse_one_volume(struct nlattr **tb, void *arg)
+{
+	return parse_volume(tb, arg);
+}
+
+int kernel_volume_get(struct kernel *k, const char *name,
+		      struct kernel_volume *vol)
+{
+	return volume_request(k, CIMREPL_CMD_VOLUME_GET, name, NULL,
+			      parse_one_volume, vol);
+}
+
+struct volume_lister {
+	kernel_volume_fn fn;
+	void *arg;
+};
+
+static int parse_listed_volume(struct nlattr **tb, void *arg)
+{
+	struct volume_lister *lister = arg;
+	struct kernel_volume vol;
+	int ret = parse_volume(tb, &vol);
+
+	if (!ret)
+		lister->fn(&vol, lister->arg);
+	return ret;
+}
+
+int kernel_volume_list(struct kernel *k, kernel_volume_fn fn, void *arg)
+{
+	struct volume_lister lister = { .fn = fn, .arg = arg };
+	struct nl_msg *msg = new_request(k, CIMREPL_CMD_VOLUME_GET, NLM_F_DUMP);
+
+	if (!msg) {
+		set_error(k, -ENOMEM, NULL);
+		return -ENOMEM;
+	}
+	return transact(k, msg, parse_listed_volume, &lister);
 }
 
 int kernel_subscribe_events(struct kernel *k)

@@ -39,6 +39,30 @@ const char *kernel_error(const struct kernel *k);
 /* CIMREPL_CMD_GET_INFO. Returns 0 or a negative errno. */
 int kernel_get_info(struct kernel *k, struct kernel_info *info);
 
+struct kernel_volume {
+	char name[32];
+	char backing_path[4096];
+	uint64_t size;			/* bytes */
+	uint32_t major, minor;		/* of /dev/cimrepl/NAME */
+	uint32_t backing_major, backing_minor;
+	uint32_t open_count;
+	uint32_t replicas;
+	uint16_t role;			/* CIMREPL_ROLE_* */
+};
+
+/* CIMREPL_CMD_VOLUME_CREATE / _DELETE. Return 0 or a negative errno. */
+int kernel_volume_create(struct kernel *k, const char *name,
+			 const char *backing_path);
+int kernel_volume_delete(struct kernel *k, const char *name);
+
+/* CIMREPL_CMD_VOLUME_GET for one volume. */
+int kernel_volume_get(struct kernel *k, const char *name,
+		      struct kernel_volume *vol);
+
+/* CIMREPL_CMD_VOLUME_GET dump: @fn is called once per volume. */
+typedef void (*kernel_volume_fn)(const struct kernel_volume *vol, void *arg);
+int kernel_volume_list(struct kernel *k, kernel_volume_fn fn, void *arg);
+
 /* Join the "events" multicast group; then kernel_fd() becomes readable on
  * each event and kernel_read_events() hands them to @handler.
  */

@@ -15,7 +15,7 @@ ko=${CIMREPL_KO:-$top/build/$(uname -r)/module/cimrepl.ko}
 ktap_plan 7
 
 out=$("$ctl" --json kernel info 2>&1)
-if echo "$out" | grep -q "\"api_version\": 1"; then
+if echo "$out" | grep -Eq "\"api_version\": ?1([^0-9]|$)"; then
 	ktap_ok "cimreplctl reports netlink API version 1"
 else
 	ktap_fail "cimreplctl reports netlink API version 1" "$out"
@@ -65,4 +65,4 @@ else
 	ktap_fail "the module announces itself in the kernel log" "no line"
 fi
 
-ktap_finish
+ktap_finished
