@@ -7,8 +7,10 @@
 #include <linux/kernel.h>
 
 #include "cimrepl.h"
+#include "snapshot.h"
 
 const struct cimrepl_engine *const cimrepl_engines[] = {
+	&cimrepl_snapshot_engine,
 };
 
 const unsigned int cimrepl_n_engines = ARRAY_SIZE(cimrepl_engines);

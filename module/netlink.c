@@ -16,6 +16,8 @@
 #include "cimrepl.h"
 #include "compat.h"
 #include "netlink.h"
+#include "pool.h"
+#include "snapshot.h"
 #include "volume.h"
 
 static struct genl_family cimrepl_genl_family;
@@ -41,6 +43,9 @@ static const struct nla_policy cimrepl_volume_policy[CIMREPL_A_VOLUME_MAX + 1] =
 static const struct nla_policy cimrepl_pool_policy[CIMREPL_A_POOL_MAX + 1] = {
 	[CIMREPL_A_POOL_NAME]		= CIMREPL_NAME_POLICY,
 	[CIMREPL_A_POOL_PATH]		= CIMREPL_PATH_POLICY,
+	[CIMREPL_A_POOL_CHUNK_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&cimrepl_chunk_size_range),
+	[CIMREPL_A_POOL_FORMAT]		= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy cimrepl_elem_policy[CIMREPL_A_ELEM_MAX + 1] = {
@@ -265,7 +270,7 @@ static int cimrepl_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * The attributes of @vol, in a CIMREPL_A_VOLUME nest. The caller holds
- * cimrepl_volumes_lock.
+ * cimrepl_config_lock.
  */
 static int cimrepl_fill_volume(struct sk_buff *skb, struct cimrepl_volume *vol)
 {
@@ -276,24 +281,29 @@ static int cimrepl_fill_volume(struct sk_buff *skb, struct cimrepl_volume *vol)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, CIMREPL_A_VOLUME_NAME, vol->name) ||
-	    nla_put_string(skb, CIMREPL_A_VOLUME_BACKING_PATH, vol->backing_path) ||
 	    nla_put_u64_64bit(skb, CIMREPL_A_VOLUME_SIZE,
 			      cimrepl_volume_bytes(vol), CIMREPL_A_VOLUME_PAD) ||
 	    nla_put_u32(skb, CIMREPL_A_VOLUME_MAJOR, vol->disk->major) ||
 	    nla_put_u32(skb, CIMREPL_A_VOLUME_MINOR, vol->disk->first_minor) ||
-	    nla_put_u32(skb, CIMREPL_A_VOLUME_BACKING_MAJOR,
-			MAJOR(backing->bd_dev)) ||
-	    nla_put_u32(skb, CIMREPL_A_VOLUME_BACKING_MINOR,
-			MINOR(backing->bd_dev)) ||
 	    nla_put_u32(skb, CIMREPL_A_VOLUME_OPEN_COUNT,
 			cimrepl_volume_open_count(vol)) ||
 	    nla_put_u32(skb, CIMREPL_A_VOLUME_REPLICAS, vol->replicas) ||
-	    nla_put_u16(skb, CIMREPL_A_VOLUME_ROLE, vol->role)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+	    nla_put_u16(skb, CIMREPL_A_VOLUME_ROLE, vol->role))
+		goto cancel;
+	/* replicas have no backing device of their own */
+	if (backing &&
+	    (nla_put_string(skb, CIMREPL_A_VOLUME_BACKING_PATH, vol->backing_path) ||
+	     nla_put_u32(skb, CIMREPL_A_VOLUME_BACKING_MAJOR,
+			 MAJOR(backing->bd_dev)) ||
+	     nla_put_u32(skb, CIMREPL_A_VOLUME_BACKING_MINOR,
+			 MINOR(backing->bd_dev))))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /* One message about @vol: a GET reply, a dump entry or an event. */
@@ -376,7 +386,7 @@ static int cimrepl_nl_volume_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 
-	mutex_lock(&cimrepl_volumes_lock);
+	mutex_lock(&cimrepl_config_lock);
 	vol = cimrepl_volume_find(name);
 	if (!vol) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_VOLUME],
@@ -387,7 +397,7 @@ static int cimrepl_nl_volume_get(struct sk_buff *skb, struct genl_info *info)
 					 info->snd_seq, 0, CIMREPL_CMD_VOLUME_GET,
 					 0);
 	}
-	mutex_unlock(&cimrepl_volumes_lock);
+	mutex_unlock(&cimrepl_config_lock);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -403,7 +413,7 @@ static int cimrepl_nl_volume_dump(struct sk_buff *skb,
 	long index = 0;
 	int ret = 0;
 
-	mutex_lock(&cimrepl_volumes_lock);
+	mutex_lock(&cimrepl_config_lock);
 	list_for_each_entry(vol, &cimrepl_volumes, node) {
 		if (index++ < cb->args[0])
 			continue;
@@ -414,15 +424,9 @@ static int cimrepl_nl_volume_dump(struct sk_buff *skb,
 			break;
 		cb->args[0] = index;
 	}
-	mutex_unlock(&cimrepl_volumes_lock);
+	mutex_unlock(&cimrepl_config_lock);
 	/* a full skb ends this pass; the dump goes on from cb->args[0] */
 	return ret == -EMSGSIZE && skb->len ? skb->len : ret ? ret : skb->len;
-}
-
-/* No pools or synchronizations exist until their engines land. */
-static int cimrepl_nl_dump_none(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return 0;
 }
 
 static int cimrepl_nl_volume_assemble(struct sk_buff *skb,
@@ -452,6 +456,7 @@ static int cimrepl_nl_volume_assemble(struct sk_buff *skb,
 static int cimrepl_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[CIMREPL_A_POOL_MAX + 1];
+	u32 chunk_size = CIMREPL_CHUNK_SIZE_DEFAULT;
 	const char *name;
 	int ret;
 
@@ -464,37 +469,144 @@ static int cimrepl_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	if (cimrepl_require(info->extack, info->attrs[CIMREPL_A_POOL], tb,
-			    CIMREPL_A_POOL_PATH,
-			    "missing pool device path"))
+			    CIMREPL_A_POOL_PATH, "missing pool device path"))
 		return -EINVAL;
-
-	NL_SET_ERR_MSG(info->extack, "pools are not implemented yet");
-	return -EOPNOTSUPP;
+	if (tb[CIMREPL_A_POOL_CHUNK_SIZE]) {
+		chunk_size = nla_get_u32(tb[CIMREPL_A_POOL_CHUNK_SIZE]);
+		if (!is_power_of_2(chunk_size)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_POOL_CHUNK_SIZE],
+					    "chunk size must be a power of two");
+			return -EINVAL;
+		}
+		if (!tb[CIMREPL_A_POOL_FORMAT]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_POOL_CHUNK_SIZE],
+					    "the chunk size is chosen when a pool is formatted");
+			return -EINVAL;
+		}
+	}
+	return cimrepl_pool_create(name, nla_data(tb[CIMREPL_A_POOL_PATH]),
+				   chunk_size, !!tb[CIMREPL_A_POOL_FORMAT],
+				   tb[CIMREPL_A_POOL_PATH], info->extack);
 }
 
 /* Pool delete and get (do): a pool selected by name. */
-static int cimrepl_nl_pool_select(struct sk_buff *skb, struct genl_info *info)
+static int cimrepl_nl_pool_select(struct genl_info *info, const char **name)
 {
 	struct nlattr *tb[CIMREPL_A_POOL_MAX + 1];
-	const char *name;
 	int ret;
 
 	ret = cimrepl_parse_nest(info, CIMREPL_A_POOL, cimrepl_pool_policy,
 				 CIMREPL_A_POOL_MAX, tb);
 	if (ret)
 		return ret;
-	if (tb[CIMREPL_A_POOL_PATH]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_POOL_PATH],
+	if (tb[CIMREPL_A_POOL_PATH] || tb[CIMREPL_A_POOL_CHUNK_SIZE] ||
+	    tb[CIMREPL_A_POOL_FORMAT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_POOL],
 				    "a pool is selected by its name alone");
 		return -EINVAL;
 	}
-	ret = cimrepl_get_name(tb, CIMREPL_A_POOL_NAME,
-			       info->attrs[CIMREPL_A_POOL], info->extack, &name);
+	return cimrepl_get_name(tb, CIMREPL_A_POOL_NAME,
+				info->attrs[CIMREPL_A_POOL], info->extack, name);
+}
+
+static int cimrepl_nl_pool_delete(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name;
+	int ret;
+
+	ret = cimrepl_nl_pool_select(info, &name);
 	if (ret)
 		return ret;
-	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_POOL],
-			    "no such pool");
-	return -ENOENT;
+	return cimrepl_pool_delete(name, info->attrs[CIMREPL_A_POOL],
+				   info->extack);
+}
+
+/* One message about @pool. Caller holds cimrepl_config_lock. */
+static int cimrepl_pool_msg(struct sk_buff *skb, struct cimrepl_pool *pool,
+			    u32 portid, u32 seq, int flags)
+{
+	struct cimrepl_meta *meta = &pool->meta;
+	struct nlattr *nest;
+	u64 free_bytes;
+	void *hdr;
+
+	mutex_lock(&meta->lock);
+	free_bytes = (pool->free_chunks * cimrepl_meta_chunk_sectors(meta)) <<
+		     SECTOR_SHIFT;
+	mutex_unlock(&meta->lock);
+
+	hdr = genlmsg_put(skb, portid, seq, &cimrepl_genl_family, flags,
+			  CIMREPL_CMD_POOL_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, CIMREPL_A_POOL);
+	if (!nest ||
+	    nla_put_string(skb, CIMREPL_A_POOL_NAME, pool->name) ||
+	    nla_put_string(skb, CIMREPL_A_POOL_PATH, pool->path) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_POOL_SIZE, cimrepl_pool_bytes(pool),
+			      CIMREPL_A_POOL_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_POOL_FREE, free_bytes,
+			      CIMREPL_A_POOL_PAD) ||
+	    nla_put_u32(skb, CIMREPL_A_POOL_CHUNK_SIZE,
+			cimrepl_meta_chunk_sectors(meta) << SECTOR_SHIFT) ||
+	    nla_put_u32(skb, CIMREPL_A_POOL_SNAPSHOTS, pool->users)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int cimrepl_nl_pool_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cimrepl_pool *pool;
+	struct sk_buff *msg;
+	const char *name;
+	int ret;
+
+	ret = cimrepl_nl_pool_select(info, &name);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&cimrepl_config_lock);
+	pool = cimrepl_pool_find(name);
+	if (!pool) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_POOL],
+				    "no such pool");
+		ret = -ENOENT;
+	} else {
+		ret = cimrepl_pool_msg(msg, pool, info->snd_portid,
+				       info->snd_seq, 0);
+	}
+	mutex_unlock(&cimrepl_config_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int cimrepl_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct cimrepl_pool *pool;
+	long index = 0;
+	int ret = 0;
+
+	mutex_lock(&cimrepl_config_lock);
+	list_for_each_entry(pool, &cimrepl_pools, node) {
+		if (index++ < cb->args[0])
+			continue;
+		ret = cimrepl_pool_msg(skb, pool, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (ret)
+			break;
+		cb->args[0] = index;
+	}
+	mutex_unlock(&cimrepl_config_lock);
+	return ret == -EMSGSIZE && skb->len ? skb->len : ret ? ret : skb->len;
 }
 
 /*
@@ -550,11 +662,58 @@ static int cimrepl_check_elements(struct genl_info *info, unsigned long required
 	return 0;
 }
 
+/* One message about a synchronization: a reply, a dump entry or an event. */
+static int cimrepl_sync_msg(struct sk_buff *skb, struct cimrepl_snapshot *snap,
+			    u32 portid, u32 seq, int flags, u8 cmd, u16 event)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &cimrepl_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if ((event && nla_put_u16(skb, CIMREPL_A_EVENT, event)) ||
+	    cimrepl_snapshot_fill_sync(skb, snap)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+void cimrepl_nl_notify_sync(struct cimrepl_snapshot *snap, u16 event)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&cimrepl_genl_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_NOIO);
+	if (!skb)
+		return;
+	if (cimrepl_sync_msg(skb, snap, 0, 0, 0, CIMREPL_CMD_EVENT, event)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast(&cimrepl_genl_family, skb, 0, 0, GFP_NOIO);
+}
+
+/* The reply to a create-list: one CIMREPL_A_SYNC nest per new replica. */
+static int cimrepl_reply_add_sync(struct cimrepl_snapshot *snap, void *arg)
+{
+	return cimrepl_snapshot_fill_sync(arg, snap);
+}
+
 static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 					  struct genl_info *info)
 {
+	struct nlattr *tb[CIMREPL_A_ELEM_MAX + 1];
+	struct cimrepl_snapshot_request *req;
+	struct nlattr *elem;
+	struct sk_buff *msg;
+	unsigned int count = 0;
+	u32 chunk_size = 0;
 	u16 sync_type;
-	int ret;
+	void *hdr;
+	int rem, ret;
 
 	if (cimrepl_require(info->extack, NULL, info->attrs, CIMREPL_A_SYNC_TYPE,
 			    "missing SyncType"))
@@ -563,11 +722,14 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 					   BIT(CIMREPL_A_ELEM_TARGET_NAME));
 	if (ret)
 		return ret;
-	if (info->attrs[CIMREPL_A_CHUNK_SIZE] &&
-	    !is_power_of_2(nla_get_u32(info->attrs[CIMREPL_A_CHUNK_SIZE]))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_CHUNK_SIZE],
-				    "chunk size must be a power of two");
-		return -EINVAL;
+	if (info->attrs[CIMREPL_A_CHUNK_SIZE]) {
+		chunk_size = nla_get_u32(info->attrs[CIMREPL_A_CHUNK_SIZE]);
+		if (!is_power_of_2(chunk_size)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[CIMREPL_A_CHUNK_SIZE],
+					    "chunk size must be a power of two");
+			return -EINVAL;
+		}
 	}
 
 	sync_type = nla_get_u16(info->attrs[CIMREPL_A_SYNC_TYPE]);
@@ -576,14 +738,75 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 				    "no engine for this SyncType in this module");
 		return -EOPNOTSUPP;
 	}
-	NL_SET_ERR_MSG(info->extack, "replica creation is not implemented yet");
-	return -EOPNOTSUPP;
+	if (info->attrs[CIMREPL_A_MODE] &&
+	    nla_get_u16(info->attrs[CIMREPL_A_MODE]) != CIMREPL_MODE_SYNCHRONOUS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_MODE],
+				    "snapshots are taken synchronously (Mode 2)");
+		return -EOPNOTSUPP;
+	}
+	if (info->attrs[CIMREPL_A_THROTTLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_THROTTLE],
+				    "snapshots have no background copy to throttle");
+		return -EINVAL;
+	}
+
+	req = kcalloc(CIMREPL_MAX_ELEMENTS, sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	nla_for_each_nested(elem, info->attrs[CIMREPL_A_ELEMENTS], rem) {
+		/* cimrepl_check_elements() validated all of this */
+		nla_parse_nested(tb, CIMREPL_A_ELEM_MAX, elem,
+				 cimrepl_elem_policy, NULL);
+		if (tb[CIMREPL_A_ELEM_TARGET_PATH] || tb[CIMREPL_A_ELEM_STORE_SIZE]) {
+			cimrepl_elem_err(info->extack, elem, count,
+					 "snapshots take their store from a pool, not a device or a size");
+			ret = -EOPNOTSUPP;
+			goto out_free;
+		}
+		if (tb[CIMREPL_A_ELEM_POOL] &&
+		    !cimrepl_name_valid(nla_data(tb[CIMREPL_A_ELEM_POOL]))) {
+			cimrepl_elem_err(info->extack, tb[CIMREPL_A_ELEM_POOL], count,
+					 "pool name must be [A-Za-z0-9_.+-], not starting with '.' or '-'");
+			ret = -EINVAL;
+			goto out_free;
+		}
+		req[count].source = nla_data(tb[CIMREPL_A_ELEM_SOURCE]);
+		req[count].target = nla_data(tb[CIMREPL_A_ELEM_TARGET_NAME]);
+		req[count].pool = tb[CIMREPL_A_ELEM_POOL] ?
+				  nla_data(tb[CIMREPL_A_ELEM_POOL]) : NULL;
+		req[count].attr = elem;
+		count++;
+	}
+
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out_free;
+	hdr = genlmsg_put_reply(msg, info, &cimrepl_genl_family, 0,
+				CIMREPL_CMD_REPLICA_CREATE_LIST);
+	if (!hdr) {
+		nlmsg_free(msg);
+		goto out_free;
+	}
+	ret = cimrepl_snapshot_create_list(req, count, chunk_size, info->extack,
+					   cimrepl_reply_add_sync, msg);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out_free;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out_free:
+	kfree(req);
+	return ret;
 }
 
-/* Replica delete and sync get (do): a synchronization selected by target. */
-static int cimrepl_nl_sync_select(struct sk_buff *skb, struct genl_info *info)
+/* The replica named by the CIMREPL_A_SYNC nest. Caller holds the lock. */
+static int cimrepl_nl_find_replica(struct genl_info *info,
+				   struct cimrepl_volume **replica)
 {
 	struct nlattr *tb[CIMREPL_A_SYNC_MAX + 1];
+	struct cimrepl_volume *vol;
 	const char *name;
 	int ret;
 
@@ -595,15 +818,88 @@ static int cimrepl_nl_sync_select(struct sk_buff *skb, struct genl_info *info)
 			       info->attrs[CIMREPL_A_SYNC], info->extack, &name);
 	if (ret)
 		return ret;
-	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_SYNC],
-			    "no such synchronization");
-	return -ENOENT;
+	vol = cimrepl_volume_find(name);
+	if (!vol || !vol->snapshot) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_SYNC],
+				    "no such synchronization");
+		return -ENOENT;
+	}
+	*replica = vol;
+	return 0;
 }
 
+static int cimrepl_nl_replica_delete(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cimrepl_volume *vol;
+	int ret;
+
+	mutex_lock(&cimrepl_config_lock);
+	ret = cimrepl_nl_find_replica(info, &vol);
+	if (!ret)
+		ret = cimrepl_snapshot_delete(vol, info->attrs[CIMREPL_A_SYNC],
+					      info->extack);
+	mutex_unlock(&cimrepl_config_lock);
+	return ret;
+}
+
+static int cimrepl_nl_sync_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cimrepl_volume *vol;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&cimrepl_config_lock);
+	ret = cimrepl_nl_find_replica(info, &vol);
+	if (!ret)
+		ret = cimrepl_sync_msg(msg, vol->snapshot, info->snd_portid,
+				       info->snd_seq, 0, CIMREPL_CMD_SYNC_GET, 0);
+	mutex_unlock(&cimrepl_config_lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int cimrepl_nl_sync_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct cimrepl_volume *vol;
+	long index = 0;
+	int ret = 0;
+
+	mutex_lock(&cimrepl_config_lock);
+	list_for_each_entry(vol, &cimrepl_volumes, node) {
+		if (!vol->snapshot || index++ < cb->args[0])
+			continue;
+		ret = cimrepl_sync_msg(skb, vol->snapshot,
+				       NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				       CIMREPL_CMD_SYNC_GET, 0);
+		if (ret)
+			break;
+		cb->args[0] = index;
+	}
+	mutex_unlock(&cimrepl_config_lock);
+	return ret == -EMSGSIZE && skb->len ? skb->len : ret ? ret : skb->len;
+}
+
+/*
+ * Return To ResourcePool on a list of snapshots: all of them or none. Every
+ * element is checked (it exists, it is a snapshot, nothing has it open)
+ * before the first is deleted.
+ */
 static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 				       struct genl_info *info)
 {
-	int ret;
+	struct nlattr *tb[CIMREPL_A_ELEM_MAX + 1];
+	struct cimrepl_volume *vols[CIMREPL_MAX_ELEMENTS];
+	unsigned int count = 0, i;
+	struct nlattr *elem;
+	int rem, ret;
+	u16 op;
 
 	if (cimrepl_require(info->extack, NULL, info->attrs, CIMREPL_A_OPERATION,
 			    "missing operation"))
@@ -611,8 +907,46 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 	ret = cimrepl_check_elements(info, BIT(CIMREPL_A_ELEM_TARGET_NAME));
 	if (ret)
 		return ret;
-	NL_SET_ERR_MSG(info->extack, "no engine implements modify operations yet");
-	return -EOPNOTSUPP;
+	op = nla_get_u16(info->attrs[CIMREPL_A_OPERATION]);
+	if (op != CIMREPL_OP_RETURN_TO_RESOURCE_POOL) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_OPERATION],
+				    "no engine of this module implements this operation");
+		return -EOPNOTSUPP;
+	}
+
+	mutex_lock(&cimrepl_config_lock);
+	nla_for_each_nested(elem, info->attrs[CIMREPL_A_ELEMENTS], rem) {
+		struct cimrepl_volume *vol;
+
+		nla_parse_nested(tb, CIMREPL_A_ELEM_MAX, elem,
+				 cimrepl_elem_policy, NULL);
+		vol = cimrepl_volume_find(nla_data(tb[CIMREPL_A_ELEM_TARGET_NAME]));
+		if (!vol || !vol->snapshot) {
+			cimrepl_elem_err(info->extack, elem, count,
+					 "no such synchronization");
+			ret = -ENOENT;
+			goto out_unlock;
+		}
+		for (i = 0; i < count; i++)
+			if (vols[i] == vol) {
+				cimrepl_elem_err(info->extack, elem, count,
+						 "synchronization listed twice");
+				ret = -EINVAL;
+				goto out_unlock;
+			}
+		if (cimrepl_volume_open_count(vol)) {
+			cimrepl_elem_err(info->extack, elem, count,
+					 "the replica is open (a LIO backstore or another user holds it)");
+			ret = -EBUSY;
+			goto out_unlock;
+		}
+		vols[count++] = vol;
+	}
+	for (i = 0; i < count && !ret; i++)
+		ret = cimrepl_snapshot_delete(vols[i], NULL, info->extack);
+out_unlock:
+	mutex_unlock(&cimrepl_config_lock);
+	return ret;
 }
 
 static int cimrepl_nl_sync_set(struct sk_buff *skb, struct genl_info *info)
@@ -689,15 +1023,15 @@ static const struct genl_ops cimrepl_genl_ops[] = {
 		.cmd		= CIMREPL_CMD_POOL_DELETE,
 		.policy		= cimrepl_pool_op_policy,
 		.maxattr	= CIMREPL_A_MAX,
-		.doit		= cimrepl_nl_pool_select,
+		.doit		= cimrepl_nl_pool_delete,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= CIMREPL_CMD_POOL_GET,
 		.policy		= cimrepl_pool_op_policy,
 		.maxattr	= CIMREPL_A_MAX,
-		.doit		= cimrepl_nl_pool_select,
-		.dumpit		= cimrepl_nl_dump_none,
+		.doit		= cimrepl_nl_pool_get,
+		.dumpit		= cimrepl_nl_pool_dump,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -711,15 +1045,15 @@ static const struct genl_ops cimrepl_genl_ops[] = {
 		.cmd		= CIMREPL_CMD_REPLICA_DELETE,
 		.policy		= cimrepl_sync_select_op_policy,
 		.maxattr	= CIMREPL_A_MAX,
-		.doit		= cimrepl_nl_sync_select,
+		.doit		= cimrepl_nl_replica_delete,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= CIMREPL_CMD_SYNC_GET,
 		.policy		= cimrepl_sync_select_op_policy,
 		.maxattr	= CIMREPL_A_MAX,
-		.doit		= cimrepl_nl_sync_select,
-		.dumpit		= cimrepl_nl_dump_none,
+		.doit		= cimrepl_nl_sync_get,
+		.dumpit		= cimrepl_nl_sync_dump,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{

@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct cimrepl_snapshot;
 struct cimrepl_volume;
 
 int cimrepl_netlink_init(void);
@@ -14,5 +15,8 @@ void cimrepl_netlink_exit(void);
 
 /* Send a CIMREPL_EVENT_* about @vol to the "events" group, if anyone listens. */
 void cimrepl_nl_notify_volume(struct cimrepl_volume *vol, u16 event);
+
+/* The same for a synchronization (a CIMREPL_A_SYNC nest). */
+void cimrepl_nl_notify_sync(struct cimrepl_snapshot *snap, u16 event);
 
 #endif /* CIMREPL_NETLINK_H */

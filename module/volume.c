@@ -16,13 +16,14 @@
 #include <linux/string.h>
 
 #include "netlink.h"
+#include "snapshot.h"
 #include "volume.h"
 
 /* Serializes volume creation, deletion and lookup; protects the list. */
-DEFINE_MUTEX(cimrepl_volumes_lock);
+DEFINE_MUTEX(cimrepl_config_lock);
 LIST_HEAD(cimrepl_volumes);
 
-/* Number of entries in cimrepl_volumes; protected by cimrepl_volumes_lock. */
+/* Number of entries in cimrepl_volumes; protected by cimrepl_config_lock. */
 static unsigned int cimrepl_volume_count;
 
 static int cimrepl_major;
@@ -34,7 +35,7 @@ struct cimrepl_volume *cimrepl_volume_find(const char *name)
 {
 	struct cimrepl_volume *vol;
 
-	lockdep_assert_held(&cimrepl_volumes_lock);
+	lockdep_assert_held(&cimrepl_config_lock);
 	list_for_each_entry(vol, &cimrepl_volumes, node)
 		if (!strcmp(vol->name, name))
 			return vol;
@@ -51,15 +52,10 @@ unsigned int cimrepl_volume_open_count(struct cimrepl_volume *vol)
 	return count;
 }
 
-static void cimrepl_volume_endio(struct bio *clone)
+/* One fewer bio in flight on @vol; wakes a drain waiting for zero. */
+static void cimrepl_volume_io_done(struct cimrepl_volume *vol)
 {
-	struct bio *bio = clone->bi_private;
-	struct cimrepl_volume *vol = bio->bi_bdev->bd_disk->private_data;
 	unsigned long flags;
-
-	bio->bi_status = clone->bi_status;
-	bio_put(clone);
-	bio_endio(bio);
 
 	spin_lock_irqsave(&vol->lock, flags);
 	if (!--vol->inflight)
@@ -67,16 +63,64 @@ static void cimrepl_volume_endio(struct bio *clone)
 	spin_unlock_irqrestore(&vol->lock, flags);
 }
 
-/* Send @bio to the backing device; the caller counted it in @inflight. */
-static void cimrepl_volume_remap(struct cimrepl_volume *vol, struct bio *bio)
+static void cimrepl_volume_endio(struct bio *clone)
 {
+	struct cimrepl_io *io = container_of(clone, struct cimrepl_io, clone);
+	struct cimrepl_volume *vol = io->vol;
+	struct bio *bio = io->orig;
+
+	if (io->origin)
+		cimrepl_origin_read_done(io->origin, io->reader_gen);
+	bio->bi_status = clone->bi_status;
+	bio_put(clone);
+	bio_endio(bio);
+	cimrepl_volume_io_done(vol);
+}
+
+void cimrepl_volume_end_bio(struct cimrepl_volume *vol, struct bio *bio,
+			    blk_status_t status)
+{
+	bio->bi_status = status;
+	bio_endio(bio);
+	cimrepl_volume_io_done(vol);
+}
+
+void cimrepl_volume_remap(struct cimrepl_volume *vol, struct bio *bio,
+			  struct block_device *bdev, sector_t sector,
+			  struct cimrepl_origin *origin, unsigned int gen)
+{
+	struct cimrepl_io *io;
 	struct bio *clone;
 
 	/* GFP_NOIO from a bio_set's mempool waits rather than fails */
-	clone = bio_alloc_clone(vol->backing.bdev, bio, GFP_NOIO, &vol->bs);
+	clone = bio_alloc_clone(bdev, bio, GFP_NOIO, &vol->bs);
+	io = container_of(clone, struct cimrepl_io, clone);
+	io->orig = bio;
+	io->vol = vol;
+	io->origin = origin;
+	io->reader_gen = gen;
+	clone->bi_iter.bi_sector = sector;
 	clone->bi_end_io = cimrepl_volume_endio;
-	clone->bi_private = bio;
 	submit_bio_noacct(clone);
+}
+
+/*
+ * Split @bio at the next multiple of @vol->chunk_sectors: the part before
+ * is returned, the rest is resubmitted and completes @bio when both have.
+ */
+static struct bio *cimrepl_volume_split(struct cimrepl_volume *vol,
+					struct bio *bio)
+{
+	u32 chunk = vol->chunk_sectors;
+	sector_t offset = bio->bi_iter.bi_sector & (chunk - 1);
+	struct bio *split;
+
+	if (!chunk || !bio_sectors(bio) || offset + bio_sectors(bio) <= chunk)
+		return bio;
+	split = bio_split(bio, chunk - offset, GFP_NOIO, &vol->bs);
+	bio_chain(split, bio);
+	submit_bio_noacct(bio);
+	return split;
 }
 
 static void cimrepl_volume_submit_bio(struct bio *bio)
@@ -92,7 +136,14 @@ static void cimrepl_volume_submit_bio(struct bio *bio)
 	vol->inflight++;
 	spin_unlock_irq(&vol->lock);
 
-	cimrepl_volume_remap(vol, bio);
+	bio = cimrepl_volume_split(vol, bio);
+	if (vol->snapshot)
+		cimrepl_snapshot_submit(vol->snapshot, bio);
+	else if (vol->origin)
+		cimrepl_origin_submit(vol->origin, bio);
+	else
+		cimrepl_volume_remap(vol, bio, vol->backing.bdev,
+				     bio->bi_iter.bi_sector, NULL, 0);
 }
 
 void cimrepl_volume_hold_io(struct cimrepl_volume *vol)
@@ -157,6 +208,141 @@ static void cimrepl_volume_free(struct cimrepl_volume *vol)
 	kfree(vol);
 }
 
+static struct cimrepl_volume *cimrepl_volume_new(const char *name, u16 role)
+{
+	struct cimrepl_volume *vol = kzalloc(sizeof(*vol), GFP_KERNEL);
+
+	if (!vol)
+		return NULL;
+	strscpy(vol->name, name, sizeof(vol->name));
+	vol->role = role;
+	spin_lock_init(&vol->lock);
+	bio_list_init(&vol->deferred);
+	init_waitqueue_head(&vol->drained);
+	if (bioset_init(&vol->bs, BIO_POOL_SIZE,
+			offsetof(struct cimrepl_io, clone), 0)) {
+		kfree(vol);
+		return NULL;
+	}
+	return vol;
+}
+
+/* Give @vol its gendisk, stacked on @lower's limits, @sectors long. */
+static int cimrepl_volume_make_disk(struct cimrepl_volume *vol,
+				    struct block_device *lower, sector_t sectors)
+{
+	struct gendisk *disk;
+	int minor;
+
+	disk = cimrepl_alloc_disk(lower);
+	if (IS_ERR(disk))
+		return PTR_ERR(disk);
+	minor = ida_alloc_max(&cimrepl_minors, CIMREPL_MAX_DEVICES - 1,
+			      GFP_KERNEL);
+	if (minor < 0) {
+		put_disk(disk);
+		return minor;
+	}
+	disk->major = cimrepl_major;
+	disk->first_minor = minor;
+	disk->minors = 1;
+	disk->fops = &cimrepl_volume_fops;
+	disk->private_data = vol;
+	disk->flags |= GENHD_FL_NO_PART;
+	/* devtmpfs turns '!' into '/': the node is /dev/cimrepl/NAME */
+	snprintf(disk->disk_name, DISK_NAME_LEN, "cimrepl!%s", vol->name);
+	set_capacity(disk, sectors);
+	vol->disk = disk;
+	return 0;
+}
+
+static void cimrepl_volume_unmake_disk(struct cimrepl_volume *vol)
+{
+	ida_free(&cimrepl_minors, vol->disk->first_minor);
+	put_disk(vol->disk);
+	vol->disk = NULL;
+}
+
+struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
+					    struct block_device *limits_from,
+					    sector_t sectors)
+{
+	struct cimrepl_volume *vol;
+	int ret;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	if (cimrepl_volume_count >= CIMREPL_MAX_DEVICES)
+		return ERR_PTR(-ENOSPC);
+	vol = cimrepl_volume_new(name, role);
+	if (!vol)
+		return ERR_PTR(-ENOMEM);
+	ret = cimrepl_volume_make_disk(vol, limits_from, sectors);
+	if (ret) {
+		cimrepl_volume_free(vol);
+		return ERR_PTR(ret);
+	}
+	/* counted now so that a list of them cannot overshoot the limit */
+	cimrepl_volume_count++;
+	return vol;
+}
+
+void cimrepl_device_discard(struct cimrepl_volume *vol)
+{
+	cimrepl_volume_count--;
+	cimrepl_volume_unmake_disk(vol);
+	cimrepl_volume_free(vol);
+}
+
+int cimrepl_device_add(struct cimrepl_volume *vol)
+{
+	int ret;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	ret = add_disk(vol->disk);
+	if (ret)
+		return ret;
+	list_add_tail(&vol->node, &cimrepl_volumes);
+	__module_get(THIS_MODULE);
+	cimrepl_nl_notify_volume(vol, CIMREPL_EVENT_CREATED);
+	return 0;
+}
+
+int cimrepl_device_close_for_removal(struct cimrepl_volume *vol)
+{
+	int ret = 0;
+
+	spin_lock_irq(&vol->lock);
+	if (vol->open_count) {
+		ret = -EBUSY;
+	} else {
+		vol->deleting = true;
+		/* nothing is open, so nothing can be in flight but stragglers */
+		wait_event_lock_irq(vol->drained, !vol->inflight, vol->lock);
+	}
+	spin_unlock_irq(&vol->lock);
+	return ret;
+}
+
+int cimrepl_device_remove(struct cimrepl_volume *vol, const struct nlattr *attr,
+			  struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&cimrepl_config_lock);
+	if (cimrepl_device_close_for_removal(vol)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the device is open (a LIO backstore or another user holds it)");
+		return -EBUSY;
+	}
+
+	cimrepl_nl_notify_volume(vol, CIMREPL_EVENT_DELETED);
+	list_del(&vol->node);
+	if (vol->backing.bdev)
+		bd_unlink_disk_holder(vol->backing.bdev, vol->disk);
+	del_gendisk(vol->disk);
+	cimrepl_device_discard(vol);
+	module_put(THIS_MODULE);
+	return 0;
+}
+
 static int cimrepl_volume_open_backing(struct cimrepl_volume *vol,
 				       const char *path,
 				       const struct nlattr *attr,
@@ -183,7 +369,7 @@ static int cimrepl_volume_open_backing(struct cimrepl_volume *vol,
 		return ret;
 	}
 
-	if (vol->backing.bdev->bd_disk->fops == &cimrepl_volume_fops) {
+	if (cimrepl_is_own_bdev(vol->backing.bdev)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "backing device is itself a cimrepl device");
 		cimrepl_backing_close(&vol->backing);
@@ -197,15 +383,19 @@ static int cimrepl_volume_open_backing(struct cimrepl_volume *vol,
 	return 0;
 }
 
+bool cimrepl_is_own_bdev(struct block_device *bdev)
+{
+	return bdev->bd_disk->fops == &cimrepl_volume_fops;
+}
+
 int cimrepl_volume_create(const char *name, const char *backing_path,
 			  const struct nlattr *attr,
 			  struct netlink_ext_ack *extack)
 {
 	struct cimrepl_volume *vol;
-	struct gendisk *disk;
-	int minor, ret;
+	int ret;
 
-	mutex_lock(&cimrepl_volumes_lock);
+	mutex_lock(&cimrepl_config_lock);
 	if (cimrepl_volume_find(name)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "a device with this name exists");
 		ret = -EEXIST;
@@ -219,51 +409,24 @@ int cimrepl_volume_create(const char *name, const char *backing_path,
 	}
 
 	ret = -ENOMEM;
-	vol = kzalloc(sizeof(*vol), GFP_KERNEL);
+	vol = cimrepl_volume_new(name, CIMREPL_ROLE_VOLUME);
 	if (!vol)
 		goto out_unlock;
-	strscpy(vol->name, name, sizeof(vol->name));
-	vol->role = CIMREPL_ROLE_VOLUME;
-	spin_lock_init(&vol->lock);
-	bio_list_init(&vol->deferred);
-	init_waitqueue_head(&vol->drained);
 	vol->backing_path = kstrdup(backing_path, GFP_KERNEL);
 	if (!vol->backing_path)
-		goto out_free;
-	ret = bioset_init(&vol->bs, BIO_POOL_SIZE, 0, 0);
-	if (ret)
 		goto out_free;
 
 	ret = cimrepl_volume_open_backing(vol, backing_path, attr, extack);
 	if (ret)
 		goto out_free;
-
-	disk = cimrepl_alloc_disk(vol->backing.bdev);
-	if (IS_ERR(disk)) {
-		ret = PTR_ERR(disk);
-		goto out_free;
-	}
-	minor = ida_alloc_max(&cimrepl_minors, CIMREPL_MAX_DEVICES - 1,
-			      GFP_KERNEL);
-	if (minor < 0) {
-		ret = minor;
-		goto out_put_disk;
-	}
-	disk->major = cimrepl_major;
-	disk->first_minor = minor;
-	disk->minors = 1;
-	disk->fops = &cimrepl_volume_fops;
-	disk->private_data = vol;
-	disk->flags |= GENHD_FL_NO_PART;
-	/* devtmpfs turns '!' into '/': the node is /dev/cimrepl/NAME */
-	snprintf(disk->disk_name, DISK_NAME_LEN, "cimrepl!%s", name);
-	set_capacity(disk, bdev_nr_sectors(vol->backing.bdev));
-	vol->disk = disk;
-
-	ret = add_disk(disk);
+	ret = cimrepl_volume_make_disk(vol, vol->backing.bdev,
+				       bdev_nr_sectors(vol->backing.bdev));
 	if (ret)
-		goto out_free_minor;
-	ret = bd_link_disk_holder(vol->backing.bdev, disk);
+		goto out_free;
+	ret = add_disk(vol->disk);
+	if (ret)
+		goto out_unmake_disk;
+	ret = bd_link_disk_holder(vol->backing.bdev, vol->disk);
 	if (ret)
 		goto out_del_disk;
 
@@ -271,19 +434,17 @@ int cimrepl_volume_create(const char *name, const char *backing_path,
 	cimrepl_volume_count++;
 	__module_get(THIS_MODULE);
 	cimrepl_nl_notify_volume(vol, CIMREPL_EVENT_CREATED);
-	mutex_unlock(&cimrepl_volumes_lock);
+	mutex_unlock(&cimrepl_config_lock);
 	return 0;
 
 out_del_disk:
-	del_gendisk(disk);
-out_free_minor:
-	ida_free(&cimrepl_minors, minor);
-out_put_disk:
-	put_disk(disk);
+	del_gendisk(vol->disk);
+out_unmake_disk:
+	cimrepl_volume_unmake_disk(vol);
 out_free:
 	cimrepl_volume_free(vol);
 out_unlock:
-	mutex_unlock(&cimrepl_volumes_lock);
+	mutex_unlock(&cimrepl_config_lock);
 	return ret;
 }
 
@@ -291,13 +452,19 @@ int cimrepl_volume_delete(const char *name, const struct nlattr *attr,
 			  struct netlink_ext_ack *extack)
 {
 	struct cimrepl_volume *vol;
-	int ret = 0;
+	int ret;
 
-	mutex_lock(&cimrepl_volumes_lock);
+	mutex_lock(&cimrepl_config_lock);
 	vol = cimrepl_volume_find(name);
 	if (!vol) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no such volume");
 		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (vol->role != CIMREPL_ROLE_VOLUME) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "this is a replica: delete it as a replica");
+		ret = -EINVAL;
 		goto out_unlock;
 	}
 	if (vol->replicas) {
@@ -306,35 +473,10 @@ int cimrepl_volume_delete(const char *name, const struct nlattr *attr,
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-
-	spin_lock_irq(&vol->lock);
-	if (vol->open_count) {
-		ret = -EBUSY;
-	} else {
-		vol->deleting = true;
-		/* nothing is open, so nothing can be in flight but stragglers */
-		wait_event_lock_irq(vol->drained, !vol->inflight, vol->lock);
-	}
-	spin_unlock_irq(&vol->lock);
-	if (ret) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "the volume is open (a LIO backstore or another user holds it)");
-		goto out_unlock;
-	}
-
-	cimrepl_nl_notify_volume(vol, CIMREPL_EVENT_DELETED);
-	list_del(&vol->node);
-	cimrepl_volume_count--;
-
-	bd_unlink_disk_holder(vol->backing.bdev, vol->disk);
-	del_gendisk(vol->disk);
-	ida_free(&cimrepl_minors, vol->disk->first_minor);
-	put_disk(vol->disk);
-	cimrepl_volume_free(vol);
-	module_put(THIS_MODULE);
+	ret = cimrepl_device_remove(vol, attr, extack);
 
 out_unlock:
-	mutex_unlock(&cimrepl_volumes_lock);
+	mutex_unlock(&cimrepl_config_lock);
 	return ret;
 }
 

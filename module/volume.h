@@ -17,17 +17,26 @@
 #include "cimrepl.h"
 #include "compat.h"
 
+struct cimrepl_origin;
+struct cimrepl_snapshot;
+
 /**
  * struct cimrepl_volume - a managed block device
- * @node: entry in cimrepl_volumes; protected by cimrepl_volumes_lock
+ * @node: entry in cimrepl_volumes; protected by cimrepl_config_lock
  * @name: NUL-terminated name, the device is /dev/cimrepl/@name
  * @backing_path: the path the backing device was opened by, for reports
- * @backing: the backing device, opened exclusively with the volume as holder
+ * @backing: the backing device, opened exclusively with the volume as holder;
+ *	none (bdev NULL) for a snapshot, whose data the snapshot engine finds
  * @disk: the gendisk; its private_data points back here
  * @bs: bio_set for the clones sent to @backing
  * @role: CIMREPL_ROLE_*
  * @replicas: replicas whose source this volume is; protected by
- *	cimrepl_volumes_lock
+ *	cimrepl_config_lock
+ * @origin: snapshot state when this volume has snapshots (snapshot.c);
+ *	set and cleared under cimrepl_config_lock while I/O is held
+ * @snapshot: for a snapshot device, the snapshot it shows
+ * @chunk_sectors: when set, bios are split at multiples of it before the
+ *	engines see them; changed only while I/O is held
  * @lock: protects @open_count, @deleting, @held, @deferred and @inflight;
  *	taken with interrupts disabled because bio completion takes it
  * @open_count: openers of @disk (a LIO backstore, a mount, a process)
@@ -37,7 +46,7 @@
  * @inflight: clones submitted to @backing and not yet completed
  * @drained: woken when @inflight drops to zero
  *
- * Lifetime: a volume is created and destroyed under cimrepl_volumes_lock and
+ * Lifetime: a volume is created and destroyed under cimrepl_config_lock and
  * lives exactly as long as its entry in cimrepl_volumes. Each volume holds a
  * reference on this module, so the module cannot be unloaded while any
  * volume exists. Destruction waits until @open_count and @inflight are zero.
@@ -51,6 +60,9 @@ struct cimrepl_volume {
 	struct bio_set bs;
 	u16 role;
 	unsigned int replicas;
+	struct cimrepl_origin *origin;
+	struct cimrepl_snapshot *snapshot;
+	u32 chunk_sectors;
 
 	spinlock_t lock;	/* see above */
 	unsigned int open_count;
@@ -62,11 +74,60 @@ struct cimrepl_volume {
 };
 
 /* Serializes creation, deletion and lookup of volumes. */
-extern struct mutex cimrepl_volumes_lock;
+extern struct mutex cimrepl_config_lock;
 extern struct list_head cimrepl_volumes;
 
 int cimrepl_volumes_init(void);
 void cimrepl_volumes_exit(void);
+
+/**
+ * struct cimrepl_io - one bio sent down on behalf of a bio to a volume
+ * @orig: the bio the volume received
+ * @vol: the volume
+ * @origin: the origin whose reader generation @reader_gen this read holds,
+ *	or NULL (see cimrepl_origin_track_read())
+ * @reader_gen: that generation
+ * @clone: the bio sent down; must be last (the bio_set's front_pad)
+ */
+struct cimrepl_io {
+	struct bio *orig;
+	struct cimrepl_volume *vol;
+	struct cimrepl_origin *origin;
+	unsigned int reader_gen;
+	struct bio clone;
+};
+
+/*
+ * Send @bio (counted in @vol's in-flight I/O) to @sector of @bdev. With
+ * @origin, the read is tracked in reader generation @gen until it completes.
+ */
+void cimrepl_volume_remap(struct cimrepl_volume *vol, struct bio *bio,
+			  struct block_device *bdev, sector_t sector,
+			  struct cimrepl_origin *origin, unsigned int gen);
+/* Complete @bio (counted in @vol's in-flight I/O) without sending it down. */
+void cimrepl_volume_end_bio(struct cimrepl_volume *vol, struct bio *bio,
+			    blk_status_t status);
+
+/*
+ * A device without a backing device of its own (a snapshot): @limits_from
+ * gives its queue limits, @sectors its size. Not yet visible: add it with
+ * cimrepl_device_add(). Caller holds cimrepl_config_lock.
+ */
+struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
+					    struct block_device *limits_from,
+					    sector_t sectors);
+int cimrepl_device_add(struct cimrepl_volume *vol);
+/* Undo cimrepl_device_alloc() of a device never added. */
+void cimrepl_device_discard(struct cimrepl_volume *vol);
+/*
+ * Remove a device that is not open: -EBUSY (with @extack set) if it is.
+ * Caller holds cimrepl_config_lock. For snapshots, the engine detaches its
+ * state first and calls this last.
+ */
+int cimrepl_device_remove(struct cimrepl_volume *vol, const struct nlattr *attr,
+			  struct netlink_ext_ack *extack);
+/* Refuse new opens of @vol (before tearing down what it shows); -EBUSY if open. */
+int cimrepl_device_close_for_removal(struct cimrepl_volume *vol);
 
 int cimrepl_volume_create(const char *name, const char *backing_path,
 			  const struct nlattr *attr,
@@ -74,8 +135,11 @@ int cimrepl_volume_create(const char *name, const char *backing_path,
 int cimrepl_volume_delete(const char *name, const struct nlattr *attr,
 			  struct netlink_ext_ack *extack);
 
-/* Look a volume up by name; caller holds cimrepl_volumes_lock. */
+/* Look a volume up by name; caller holds cimrepl_config_lock. */
 struct cimrepl_volume *cimrepl_volume_find(const char *name);
+
+/* Is @bdev one of this module's devices? */
+bool cimrepl_is_own_bdev(struct block_device *bdev);
 
 /* Bytes the volume exposes. */
 static inline u64 cimrepl_volume_bytes(const struct cimrepl_volume *vol)

@@ -74,9 +74,16 @@
  *	CIMREPL_A_VOLUME_BACKING_PATH.
  *
  * CIMREPL_CMD_POOL_CREATE, _DELETE, _GET: (admin) pools are block devices
- *	from which the module allocates snapshot stores and replica targets.
- *	CIMREPL_A_POOL nest: CIMREPL_A_POOL_NAME (string), _PATH (string),
- *	_SIZE, _FREE (u64, read-only). -EBUSY deleting a pool with allocations.
+ *	from which the module takes the chunks snapshots copy into (the
+ *	snapshot store, shared by every snapshot in the pool). CIMREPL_A_POOL
+ *	nest: CIMREPL_A_POOL_NAME (string), _PATH (string), _CHUNK_SIZE (u32,
+ *	bytes, power of two, default CIMREPL_A_CAPS_CHUNK_SIZE_DEFAULT),
+ *	_FORMAT (flag); read-only: _SIZE, _FREE (u64 bytes), _SNAPSHOTS (u32).
+ *	With _FORMAT, create lays out a new, empty pool on the device (its
+ *	contents are lost); without, it loads the pool already there and
+ *	re-assembles its snapshots, whose origin volumes must exist (this is
+ *	how snapshots come back after a reboot). -EBUSY deleting a pool that
+ *	holds snapshots; deleting a pool keeps its contents on the device.
  *
  * CIMREPL_CMD_REPLICA_CREATE_LIST: (admin) create one replica of each
  *	source in the list, all at one point in time: new I/O is held on every
@@ -209,7 +216,7 @@ enum cimrepl_volume_attr {
 	CIMREPL_A_VOLUME_UNSPEC,
 	CIMREPL_A_VOLUME_PAD,
 	CIMREPL_A_VOLUME_NAME,		/* string */
-	CIMREPL_A_VOLUME_BACKING_PATH,	/* string */
+	CIMREPL_A_VOLUME_BACKING_PATH,	/* string; volumes only, not replicas */
 	CIMREPL_A_VOLUME_SIZE,		/* u64: bytes, read-only */
 	CIMREPL_A_VOLUME_MAJOR,		/* u32: of /dev/cimrepl/NAME, read-only */
 	CIMREPL_A_VOLUME_MINOR,		/* u32: read-only */
@@ -239,6 +246,9 @@ enum cimrepl_pool_attr {
 	CIMREPL_A_POOL_PATH,		/* string */
 	CIMREPL_A_POOL_SIZE,		/* u64: bytes, read-only */
 	CIMREPL_A_POOL_FREE,		/* u64: bytes, read-only */
+	CIMREPL_A_POOL_CHUNK_SIZE,	/* u32: bytes; chosen at format */
+	CIMREPL_A_POOL_FORMAT,		/* flag: lay out a new, empty pool */
+	CIMREPL_A_POOL_SNAPSHOTS,	/* u32: snapshots in it, read-only */
 
 	__CIMREPL_A_POOL_MAX
 };

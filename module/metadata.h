@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The on-disk metadata of a pool (Documentation/on-disk-format.rst).
+ *
+ * A pool device starts with metadata blocks of CIMREPL_META_BLOCK bytes,
+ * each stored twice (copy A, copy B) and checksummed; an update writes the
+ * older copy, with a preflush (so that data the record points at is stable
+ * first) and FUA, and the newer generation wins at load. A torn write thus
+ * leaves the other copy intact. Blocks, in 4 KiB units:
+ *
+ *   0, 1   superblock            struct cimrepl_meta_super
+ *   2, 3   snapshot table        CIMREPL_META_SNAPSHOTS snapshot records
+ *   4 ...  chunk table           one struct cimrepl_meta_chunk per data chunk,
+ *                                CIMREPL_META_CHUNKS_PER_BLOCK per block,
+ *                                block i at 4 + 2i (A) and 5 + 2i (B)
+ *   then, from data_start (chunk aligned), the data chunks.
+ *
+ * All fields are little endian. This file only formats, reads and writes
+ * metadata; it never touches data chunks.
+ */
+#ifndef CIMREPL_METADATA_H
+#define CIMREPL_METADATA_H
+
+#include <linux/blkdev.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "cimrepl.h"
+
+#define CIMREPL_META_MAGIC		0x50524d43	/* "CMRP" */
+#define CIMREPL_META_VERSION		1
+#define CIMREPL_META_BLOCK		4096
+#define CIMREPL_META_BLOCK_SECTORS	(CIMREPL_META_BLOCK >> SECTOR_SHIFT)
+
+enum cimrepl_meta_kind {
+	CIMREPL_META_SUPER = 1,
+	CIMREPL_META_SNAPSHOT_TABLE = 2,
+	CIMREPL_META_CHUNK_TABLE = 3,
+};
+
+/* Logical block numbers of the fixed blocks. */
+#define CIMREPL_META_SUPER_BLOCK	0
+#define CIMREPL_META_SNAPSHOT_BLOCK	1
+#define CIMREPL_META_FIRST_CHUNK_BLOCK	2
+
+/* Starts every metadata block. */
+struct cimrepl_meta_header {
+	__le32 magic;
+	__le32 crc;		/* crc32 of the block with this field zero */
+	__le64 generation;	/* the higher of the two copies wins */
+	__le64 pool_id;		/* random at format: ties blocks to the pool */
+	__le32 kind;		/* enum cimrepl_meta_kind */
+	__le32 index;		/* logical block number */
+} __packed;
+
+struct cimrepl_meta_super {
+	struct cimrepl_meta_header hdr;
+	__le32 version;
+	__le32 chunk_sectors;
+	__le64 nr_chunks;		/* data chunks */
+	__le64 data_start;		/* sector of data chunk 0 */
+	__le32 chunk_table_blocks;
+	__le32 next_seq;		/* snapshot sequence numbers never repeat */
+	__le64 created_ns;
+} __packed;
+
+/* A snapshot; seq == 0 marks a free slot. */
+struct cimrepl_meta_snapshot {
+	char name[CIMREPL_NAME_MAX];
+	char origin[CIMREPL_NAME_MAX];
+	__le32 seq;
+	__le32 origin_id;	/* the origin's id in this pool's chunk records */
+	__le16 copy_state;	/* CIMREPL_COPY_STATE_* */
+	__le16 flags;
+	__le32 reserved;
+	__le64 created_ns;
+} __packed;
+
+#define CIMREPL_META_SNAPSHOTS \
+	((CIMREPL_META_BLOCK - sizeof(struct cimrepl_meta_header)) / \
+	 sizeof(struct cimrepl_meta_snapshot))
+
+/*
+ * A data chunk's owner: the old contents of chunk @origin_chunk of origin
+ * @origin_id as seen by the snapshots with sequence numbers @from_seq to
+ * @to_seq; or, with CIMREPL_META_CHUNK_PRIVATE, snapshot @from_seq's own
+ * (written) copy. from_seq == 0 marks a free chunk.
+ */
+struct cimrepl_meta_chunk {
+	__le64 origin_chunk;
+	__le32 origin_id;
+	__le32 from_seq;
+	__le32 to_seq;
+	__le32 flags;
+} __packed;
+
+#define CIMREPL_META_CHUNK_PRIVATE	0x1
+
+#define CIMREPL_META_CHUNKS_PER_BLOCK \
+	((CIMREPL_META_BLOCK - sizeof(struct cimrepl_meta_header)) / \
+	 sizeof(struct cimrepl_meta_chunk))
+
+/**
+ * struct cimrepl_meta - the metadata of one pool, in memory
+ * @bdev: the pool device
+ * @lock: serializes metadata writes and protects @super, @snapshots,
+ *	@chunks, @newer_b and @generation
+ * @super: the superblock as last written
+ * @snapshots: the snapshot table
+ * @chunks: the whole chunk table (nr_chunks records), kvmalloc'ed
+ * @newer_b: bit i set when copy B of logical block i is the newer one
+ * @generation: the highest generation written or read
+ * @buf: one block of bounce buffer for writes, under @lock
+ */
+struct cimrepl_meta {
+	struct block_device *bdev;
+	struct mutex lock;	/* see above */
+	struct cimrepl_meta_super super;
+	struct cimrepl_meta_snapshot snapshots[CIMREPL_META_SNAPSHOTS];
+	struct cimrepl_meta_chunk *chunks;
+	unsigned long *newer_b;
+	u64 generation;
+	void *buf;
+};
+
+/* Lay out a fresh pool on @bdev with chunks of @chunk_sectors. */
+int cimrepl_meta_format(struct cimrepl_meta *meta, struct block_device *bdev,
+			u32 chunk_sectors);
+/* Read an existing pool's metadata from @bdev; -EINVAL if there is none. */
+int cimrepl_meta_load(struct cimrepl_meta *meta, struct block_device *bdev);
+void cimrepl_meta_free(struct cimrepl_meta *meta);
+
+/*
+ * Write the block holding chunk record @chunk, or the snapshot table, or the
+ * superblock, from the in-memory image; the caller holds @meta->lock and
+ * has updated the image. Preflush + FUA: durable on return.
+ */
+int cimrepl_meta_write_chunk(struct cimrepl_meta *meta, u64 chunk);
+int cimrepl_meta_write_snapshots(struct cimrepl_meta *meta);
+int cimrepl_meta_write_super(struct cimrepl_meta *meta);
+
+static inline u64 cimrepl_meta_nr_chunks(const struct cimrepl_meta *meta)
+{
+	return le64_to_cpu(meta->super.nr_chunks);
+}
+
+static inline u32 cimrepl_meta_chunk_sectors(const struct cimrepl_meta *meta)
+{
+	return le32_to_cpu(meta->super.chunk_sectors);
+}
+
+/* The sector where data chunk @chunk starts. */
+static inline sector_t cimrepl_meta_chunk_sector(const struct cimrepl_meta *meta,
+						 u64 chunk)
+{
+	return le64_to_cpu(meta->super.data_start) +
+	       chunk * cimrepl_meta_chunk_sectors(meta);
+}
+
+#endif /* CIMREPL_METADATA_H */

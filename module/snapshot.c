@@ -1,0 +1,1322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The snapshot engine (SyncType 7).
+ *
+ * Every snapshot of an origin volume has a sequence number, increasing with
+ * creation time. When the origin first writes a chunk after the newest
+ * snapshot was taken, the chunk's old contents are copied once into a pool
+ * chunk and recorded as an exception covering the sequence numbers from just
+ * after the last copy of that chunk up to the newest snapshot: one copy serves
+ * every snapshot that needs it, so a first write costs the same whatever the
+ * number of snapshots. A snapshot reads a chunk from the exception covering
+ * its sequence number, or from the origin when no copy was needed yet.
+ *
+ * A write to a snapshot gets the snapshot a private copy of the chunk,
+ * which takes precedence over the shared one (whose count of users drops).
+ *
+ * Ordering: the copy is written, then its record (preflush + FUA, see
+ * metadata.c), and only then is the origin write that caused it released.
+ * A snapshot read served from the origin holds a reader generation; before
+ * releasing origin writes to a freshly copied chunk, the copy waits for the
+ * reads of the previous generation, so no snapshot read can see new data.
+ *
+ * All copying and metadata work of one origin and its snapshots runs on one
+ * ordered workqueue, so the chunk index only changes in one place at a time.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/genetlink.h>
+
+#include "copier.h"
+#include "netlink.h"
+#include "pool.h"
+#include "snapshot.h"
+#include "volume.h"
+
+static const u16 cimrepl_snapshot_modes[] = { CIMREPL_MODE_SYNCHRONOUS };
+static const u16 cimrepl_snapshot_ops[] = { CIMREPL_OP_RETURN_TO_RESOURCE_POOL };
+
+const struct cimrepl_engine cimrepl_snapshot_engine = {
+	.sync_type = CIMREPL_SYNC_TYPE_SNAPSHOT,
+	.modes = cimrepl_snapshot_modes,
+	.n_modes = ARRAY_SIZE(cimrepl_snapshot_modes),
+	.operations = cimrepl_snapshot_ops,
+	.n_operations = ARRAY_SIZE(cimrepl_snapshot_ops),
+};
+
+/**
+ * struct cimrepl_exception - where a copy of an origin chunk lives
+ * @next: the next exception of the same origin chunk
+ * @pool_chunk: the pool data chunk holding the copy
+ * @from_seq: first snapshot sequence number it serves
+ * @to_seq: last one (equal to @from_seq for a private copy)
+ * @users: live snapshots it serves (a shared copy is freed at zero)
+ * @private_copy: written by snapshot @from_seq, serves only it
+ */
+struct cimrepl_exception {
+	struct cimrepl_exception *next;
+	u64 pool_chunk;
+	u32 from_seq;
+	u32 to_seq;
+	u32 users;
+	bool private_copy;
+};
+
+/**
+ * struct cimrepl_origin - the snapshot state of a source volume
+ * @vol: the volume
+ * @pool: the pool every snapshot of this origin takes its chunks from
+ * @origin_id: this origin's id in the pool's chunk records
+ * @chunk_sectors: the pool's chunk size
+ * @snapshots: its snapshots by ascending sequence number; changed under
+ *	cimrepl_config_lock with I/O held, read under @lock
+ * @lock: protects @exceptions, @pending, @latest_seq, @readers, @reader_gen
+ *	and the snapshots' @copy_state; taken with interrupts disabled
+ * @exceptions: origin chunk -> first struct cimrepl_exception
+ * @pending: copies queued for @work
+ * @latest_seq: sequence number of the newest valid snapshot, 0 if none
+ * @readers: snapshot reads served from the origin, per generation
+ * @reader_gen: the generation new such reads join
+ * @readers_done: woken when a generation's readers drop to zero
+ * @wq: ordered workqueue running @work
+ * @work: runs the queued copies
+ * @copier: the copy buffer, used by @work only
+ */
+struct cimrepl_origin {
+	struct cimrepl_volume *vol;
+	struct cimrepl_pool *pool;
+	u32 origin_id;
+	u32 chunk_sectors;
+	struct list_head snapshots;
+	spinlock_t lock;	/* see above */
+	struct xarray exceptions;
+	struct list_head pending;
+	u32 latest_seq;
+	unsigned int readers[2];
+	unsigned int reader_gen;
+	wait_queue_head_t readers_done;
+	struct workqueue_struct *wq;
+	struct work_struct work;
+	struct cimrepl_copier copier;
+};
+
+/**
+ * struct cimrepl_snapshot - one snapshot
+ * @node: entry in @origin->snapshots
+ * @vol: its block device
+ * @origin: what it is a snapshot of
+ * @seq: sequence number
+ * @slot: its record in the pool's snapshot table
+ * @copy_state: CIMREPL_COPY_STATE_*: Synchronized (a valid image) or
+ *	Broken (the pool ran out or failed; its data is gone)
+ * @created_ns: when it was taken
+ */
+struct cimrepl_snapshot {
+	struct list_head node;
+	struct cimrepl_volume *vol;
+	struct cimrepl_origin *origin;
+	u32 seq;
+	unsigned int slot;
+	u16 copy_state;
+	u64 created_ns;
+};
+
+/**
+ * struct cimrepl_cow - a copy waiting for the worker
+ * @node: entry in origin->pending
+ * @chunk: origin chunk
+ * @snap: NULL for a copy before an origin write; the snapshot for a
+ *	private copy before a snapshot write
+ * @bios: the writes waiting for it
+ */
+struct cimrepl_cow {
+	struct list_head node;
+	u64 chunk;
+	struct cimrepl_snapshot *snap;
+	struct bio_list bios;
+};
+
+static bool cimrepl_snapshot_valid(const struct cimrepl_snapshot *snap)
+{
+	return snap->copy_state == CIMREPL_COPY_STATE_SYNCHRONIZED;
+}
+
+static struct cimrepl_exception *
+cimrepl_exceptions(struct cimrepl_origin *origin, u64 chunk)
+{
+	return xa_load(&origin->exceptions, chunk);
+}
+
+/* The exception a snapshot @seq reads chunk @chunk from, or NULL: origin. */
+static struct cimrepl_exception *
+cimrepl_find_exception(struct cimrepl_origin *origin, u64 chunk, u32 seq)
+{
+	struct cimrepl_exception *e, *shared = NULL;
+
+	for (e = cimrepl_exceptions(origin, chunk); e; e = e->next) {
+		if (e->private_copy && e->from_seq == seq)
+			return e;
+		if (!e->private_copy && e->from_seq <= seq && seq <= e->to_seq)
+			shared = e;
+	}
+	return shared;
+}
+
+/* The newest sequence number a shared copy of @chunk already serves. */
+static u32 cimrepl_last_covered(struct cimrepl_origin *origin, u64 chunk)
+{
+	struct cimrepl_exception *e;
+	u32 last = 0;
+
+	for (e = cimrepl_exceptions(origin, chunk); e; e = e->next)
+		if (!e->private_copy)
+			last = max(last, e->to_seq);
+	return last;
+}
+
+static bool cimrepl_has_private(struct cimrepl_origin *origin, u64 chunk,
+				u32 seq)
+{
+	struct cimrepl_exception *e;
+
+	for (e = cimrepl_exceptions(origin, chunk); e; e = e->next)
+		if (e->private_copy && e->from_seq == seq)
+			return true;
+	return false;
+}
+
+/*
+ * How many valid snapshots with sequence numbers in [@from, @to] still read
+ * chunk @chunk from the origin (none of their own copy). Caller holds @lock.
+ */
+static u32 cimrepl_users_in(struct cimrepl_origin *origin, u64 chunk, u32 from,
+			    u32 to)
+{
+	struct cimrepl_snapshot *snap;
+	u32 users = 0;
+
+	list_for_each_entry(snap, &origin->snapshots, node)
+		if (snap->seq >= from && snap->seq <= to &&
+		    cimrepl_snapshot_valid(snap) &&
+		    !cimrepl_has_private(origin, chunk, snap->seq))
+			users++;
+	return users;
+}
+
+/* Does an origin write to @chunk need a copy first? Caller holds @lock. */
+static bool cimrepl_origin_needs_copy(struct cimrepl_origin *origin, u64 chunk)
+{
+	u32 last = cimrepl_last_covered(origin, chunk);
+
+	return last < origin->latest_seq &&
+	       cimrepl_users_in(origin, chunk, last + 1, origin->latest_seq);
+}
+
+static struct cimrepl_cow *cimrepl_find_cow(struct cimrepl_origin *origin,
+					    u64 chunk,
+					    struct cimrepl_snapshot *snap)
+{
+	struct cimrepl_cow *cow;
+
+	list_for_each_entry(cow, &origin->pending, node)
+		if (cow->chunk == chunk && cow->snap == snap)
+			return cow;
+	return NULL;
+}
+
+/*
+ * Queue @bio behind a copy of @chunk for @snap (NULL: the origin). Caller
+ * holds @lock; returns false when memory is short (the caller fails the bio).
+ */
+static bool cimrepl_queue_cow(struct cimrepl_origin *origin, u64 chunk,
+			      struct cimrepl_snapshot *snap, struct bio *bio)
+{
+	struct cimrepl_cow *cow = cimrepl_find_cow(origin, chunk, snap);
+
+	if (!cow) {
+		cow = kzalloc(sizeof(*cow), GFP_ATOMIC);
+		if (!cow)
+			return false;
+		cow->chunk = chunk;
+		cow->snap = snap;
+		bio_list_init(&cow->bios);
+		list_add_tail(&cow->node, &origin->pending);
+		queue_work(origin->wq, &origin->work);
+	}
+	bio_list_add(&cow->bios, bio);
+	return true;
+}
+
+static u64 cimrepl_chunk_of(struct cimrepl_origin *origin, struct bio *bio)
+{
+	return bio->bi_iter.bi_sector >> ilog2(origin->chunk_sectors);
+}
+
+static sector_t cimrepl_pool_sector(struct cimrepl_origin *origin,
+				    struct cimrepl_exception *e,
+				    struct bio *bio)
+{
+	return cimrepl_meta_chunk_sector(&origin->pool->meta, e->pool_chunk) +
+	       (bio->bi_iter.bi_sector & (origin->chunk_sectors - 1));
+}
+
+void cimrepl_origin_submit(struct cimrepl_origin *origin, struct bio *bio)
+{
+	struct cimrepl_volume *vol = origin->vol;
+	u64 chunk = cimrepl_chunk_of(origin, bio);
+	bool queued = false, failed = false;
+
+	if (op_is_write(bio_op(bio)) && bio_sectors(bio)) {
+		spin_lock_irq(&origin->lock);
+		if (cimrepl_find_cow(origin, chunk, NULL) ||
+		    cimrepl_origin_needs_copy(origin, chunk)) {
+			queued = cimrepl_queue_cow(origin, chunk, NULL, bio);
+			failed = !queued;
+		}
+		spin_unlock_irq(&origin->lock);
+	}
+	if (failed)
+		cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
+	else if (!queued)
+		cimrepl_volume_remap(vol, bio, vol->backing.bdev,
+				     bio->bi_iter.bi_sector, NULL, 0);
+}
+
+void cimrepl_origin_read_done(struct cimrepl_origin *origin, unsigned int gen)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&origin->lock, flags);
+	if (!--origin->readers[gen])
+		wake_up(&origin->readers_done);
+	spin_unlock_irqrestore(&origin->lock, flags);
+}
+
+void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
+{
+	struct cimrepl_origin *origin = snap->origin;
+	struct cimrepl_volume *vol = snap->vol;
+	struct block_device *pool_bdev = origin->pool->backing.bdev;
+	u64 chunk = cimrepl_chunk_of(origin, bio);
+	struct cimrepl_exception *e;
+	unsigned int gen;
+	sector_t sector;
+
+	if (!bio_sectors(bio)) {
+		/* a flush: what a snapshot writes lives in the pool */
+		cimrepl_volume_remap(vol, bio, pool_bdev, 0, NULL, 0);
+		return;
+	}
+
+	spin_lock_irq(&origin->lock);
+	if (!cimrepl_snapshot_valid(snap)) {
+		spin_unlock_irq(&origin->lock);
+		cimrepl_volume_end_bio(vol, bio, BLK_STS_IOERR);
+		return;
+	}
+	e = cimrepl_find_exception(origin, chunk, snap->seq);
+	if (op_is_write(bio_op(bio)) && !(e && e->private_copy)) {
+		bool queued = cimrepl_queue_cow(origin, chunk, snap, bio);
+
+		spin_unlock_irq(&origin->lock);
+		if (!queued)
+			cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
+		return;
+	}
+	if (e) {
+		sector = cimrepl_pool_sector(origin, e, bio);
+		spin_unlock_irq(&origin->lock);
+		cimrepl_volume_remap(vol, bio, pool_bdev, sector, NULL, 0);
+		return;
+	}
+	/* the origin still holds this chunk's point-in-time data */
+	gen = origin->reader_gen;
+	origin->readers[gen]++;
+	spin_unlock_irq(&origin->lock);
+	cimrepl_volume_remap(vol, bio, origin->vol->backing.bdev,
+			     bio->bi_iter.bi_sector, origin, gen);
+}
+
+/* Wait for the snapshot reads served from the origin before this moment. */
+static void cimrepl_origin_wait_readers(struct cimrepl_origin *origin)
+{
+	unsigned int old;
+
+	spin_lock_irq(&origin->lock);
+	old = origin->reader_gen;
+	origin->reader_gen ^= 1;
+	wait_event_lock_irq(origin->readers_done, !origin->readers[old],
+			    origin->lock);
+	spin_unlock_irq(&origin->lock);
+}
+
+static void cimrepl_insert_exception(struct cimrepl_origin *origin, u64 chunk,
+				     struct cimrepl_exception *e)
+{
+	e->next = cimrepl_exceptions(origin, chunk);
+	/* the slot exists: xa_reserve() at queueing time is overkill here */
+	xa_store(&origin->exceptions, chunk, e, GFP_ATOMIC);
+}
+
+static void cimrepl_remove_exception(struct cimrepl_origin *origin, u64 chunk,
+				     struct cimrepl_exception *victim)
+{
+	struct cimrepl_exception *e = cimrepl_exceptions(origin, chunk), **link;
+
+	if (e == victim) {
+		if (victim->next)
+			xa_store(&origin->exceptions, chunk, victim->next,
+				 GFP_ATOMIC);
+		else
+			xa_erase(&origin->exceptions, chunk);
+		return;
+	}
+	for (link = &e->next; *link; link = &(*link)->next) {
+		if (*link == victim) {
+			*link = victim->next;
+			return;
+		}
+	}
+}
+
+static void cimrepl_snapshot_notify(struct cimrepl_snapshot *snap, u16 event);
+static void cimrepl_drop_exceptions(struct cimrepl_origin *origin, u32 seq);
+static u32 cimrepl_latest_valid_seq(struct cimrepl_origin *origin);
+static void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap);
+
+/*
+ * The pool could not take a copy: the snapshots that needed it lose their
+ * point in time. Persist that, tell listeners; the origin write goes on.
+ */
+static void cimrepl_break_snapshots(struct cimrepl_origin *origin, u64 chunk,
+				    u32 from, u32 to)
+{
+	struct cimrepl_meta *meta = &origin->pool->meta;
+	struct cimrepl_snapshot *snap, *broken[CIMREPL_META_SNAPSHOTS];
+	unsigned int n = 0, i;
+
+	spin_lock_irq(&origin->lock);
+	list_for_each_entry(snap, &origin->snapshots, node) {
+		if (snap->seq < from || snap->seq > to ||
+		    !cimrepl_snapshot_valid(snap) ||
+		    cimrepl_has_private(origin, chunk, snap->seq))
+			continue;
+		broken[n++] = snap;
+	}
+	spin_unlock_irq(&origin->lock);
+
+	/* a broken snapshot's copies serve no one: give them back */
+	for (i = 0; i < n; i++) {
+		cimrepl_drop_exceptions(origin, broken[i]->seq);
+		spin_lock_irq(&origin->lock);
+		broken[i]->copy_state = CIMREPL_COPY_STATE_BROKEN;
+		origin->latest_seq = cimrepl_latest_valid_seq(origin);
+		spin_unlock_irq(&origin->lock);
+	}
+
+	mutex_lock(&meta->lock);
+	for (i = 0; i < n; i++)
+		meta->snapshots[broken[i]->slot].copy_state =
+			cpu_to_le16(CIMREPL_COPY_STATE_BROKEN);
+	if (n && cimrepl_meta_write_snapshots(meta))
+		pr_err("cimrepl: pool %s: cannot record broken snapshots\n",
+		       origin->pool->name);
+	mutex_unlock(&meta->lock);
+	for (i = 0; i < n; i++) {
+		pr_warn("cimrepl: snapshot %s is broken: pool %s is full or failing\n",
+			broken[i]->vol->name, origin->pool->name);
+		cimrepl_snapshot_notify(broken[i], CIMREPL_EVENT_STATE_CHANGED);
+	}
+}
+
+/*
+ * Copy @chunk into a new pool chunk, from @src_bdev at @src_sector, and
+ * record it for [@from, @to]. Returns the new exception or an ERR_PTR.
+ */
+static struct cimrepl_exception *
+cimrepl_copy_chunk(struct cimrepl_origin *origin, u64 chunk,
+		   struct block_device *src_bdev, sector_t src_sector,
+		   u32 from, u32 to, bool private_copy)
+{
+	struct cimrepl_pool *pool = origin->pool;
+	struct cimrepl_meta *meta = &pool->meta;
+	struct cimrepl_meta_chunk *rec;
+	struct cimrepl_exception *e;
+	u64 pool_chunk;
+	int ret;
+
+	e = kzalloc(sizeof(*e), GFP_NOIO);
+	if (!e)
+		return ERR_PTR(-ENOMEM);
+
+	mutex_lock(&meta->lock);
+	ret = cimrepl_pool_alloc_chunk(pool, &pool_chunk);
+	if (ret)
+		goto out_unlock;
+	ret = cimrepl_copy(&origin->copier, src_bdev, src_sector,
+			   pool->backing.bdev,
+			   cimrepl_meta_chunk_sector(meta, pool_chunk),
+			   origin->chunk_sectors);
+	if (!ret) {
+		rec = &meta->chunks[pool_chunk];
+		rec->origin_chunk = cpu_to_le64(chunk);
+		rec->origin_id = cpu_to_le32(origin->origin_id);
+		rec->from_seq = cpu_to_le32(from);
+		rec->to_seq = cpu_to_le32(to);
+		rec->flags = cpu_to_le32(private_copy ?
+					 CIMREPL_META_CHUNK_PRIVATE : 0);
+		ret = cimrepl_meta_write_chunk(meta, pool_chunk);
+	}
+	if (ret)
+		cimrepl_pool_free_chunk(pool, pool_chunk);
+out_unlock:
+	mutex_unlock(&meta->lock);
+	if (ret) {
+		kfree(e);
+		return ERR_PTR(ret);
+	}
+	e->pool_chunk = pool_chunk;
+	e->from_seq = from;
+	e->to_seq = to;
+	e->private_copy = private_copy;
+	return e;
+}
+
+/* Free exception @e's pool chunk, durably. */
+static void cimrepl_release_pool_chunk(struct cimrepl_origin *origin,
+				       struct cimrepl_exception *e)
+{
+	struct cimrepl_meta *meta = &origin->pool->meta;
+
+	mutex_lock(&meta->lock);
+	cimrepl_pool_free_chunk(origin->pool, e->pool_chunk);
+	if (cimrepl_meta_write_chunk(meta, e->pool_chunk))
+		pr_err("cimrepl: pool %s: cannot record a freed chunk\n",
+		       origin->pool->name);
+	mutex_unlock(&meta->lock);
+}
+
+/* A copy before origin writes to @cow->chunk. */
+static void cimrepl_do_origin_cow(struct cimrepl_origin *origin,
+				  struct cimrepl_cow *cow)
+{
+	struct cimrepl_volume *vol = origin->vol;
+	struct cimrepl_exception *e;
+	u32 from, to, users;
+	struct bio *bio;
+
+	spin_lock_irq(&origin->lock);
+	from = cimrepl_last_covered(origin, cow->chunk) + 1;
+	to = origin->latest_seq;
+	users = from <= to ? cimrepl_users_in(origin, cow->chunk, from, to) : 0;
+	spin_unlock_irq(&origin->lock);
+
+	if (users) {
+		e = cimrepl_copy_chunk(origin, cow->chunk, vol->backing.bdev,
+				       cow->chunk * origin->chunk_sectors,
+				       from, to, false);
+		if (IS_ERR(e)) {
+			cimrepl_break_snapshots(origin, cow->chunk, from, to);
+		} else {
+			spin_lock_irq(&origin->lock);
+			/* snapshots may have taken private copies meanwhile */
+			e->users = cimrepl_users_in(origin, cow->chunk, from, to);
+			cimrepl_insert_exception(origin, cow->chunk, e);
+			spin_unlock_irq(&origin->lock);
+			cimrepl_origin_wait_readers(origin);
+		}
+	}
+
+	while ((bio = bio_list_pop(&cow->bios)))
+		cimrepl_volume_remap(vol, bio, vol->backing.bdev,
+				     bio->bi_iter.bi_sector, NULL, 0);
+}
+
+/* A private copy before writes to snapshot @cow->snap's @cow->chunk. */
+static void cimrepl_do_snapshot_cow(struct cimrepl_origin *origin,
+				    struct cimrepl_cow *cow)
+{
+	struct cimrepl_snapshot *snap = cow->snap;
+	struct block_device *src_bdev = origin->vol->backing.bdev;
+	sector_t src = cow->chunk * origin->chunk_sectors;
+	struct cimrepl_exception *e, *shared;
+	blk_status_t status = BLK_STS_OK;
+	struct bio *bio;
+
+	spin_lock_irq(&origin->lock);
+	e = cimrepl_find_exception(origin, cow->chunk, snap->seq);
+	if (!cimrepl_snapshot_valid(snap))
+		status = BLK_STS_IOERR;
+	spin_unlock_irq(&origin->lock);
+
+	if (!status && !(e && e->private_copy)) {
+		shared = e;
+		if (shared) {
+			src_bdev = origin->pool->backing.bdev;
+			src = cimrepl_meta_chunk_sector(&origin->pool->meta,
+							shared->pool_chunk);
+		}
+		e = cimrepl_copy_chunk(origin, cow->chunk, src_bdev, src,
+				       snap->seq, snap->seq, true);
+		if (IS_ERR(e)) {
+			cimrepl_break_snapshots(origin, cow->chunk, snap->seq,
+						snap->seq);
+			status = BLK_STS_IOERR;
+		} else {
+			e->users = 1;
+			spin_lock_irq(&origin->lock);
+			cimrepl_insert_exception(origin, cow->chunk, e);
+			if (shared && !--shared->users)
+				cimrepl_remove_exception(origin, cow->chunk,
+							 shared);
+			else
+				shared = NULL;
+			spin_unlock_irq(&origin->lock);
+			if (shared) {
+				cimrepl_release_pool_chunk(origin, shared);
+				kfree(shared);
+			}
+		}
+	}
+
+	while ((bio = bio_list_pop(&cow->bios))) {
+		if (status)
+			cimrepl_volume_end_bio(snap->vol, bio, status);
+		else
+			cimrepl_volume_remap(snap->vol, bio,
+					     origin->pool->backing.bdev,
+					     cimrepl_pool_sector(origin, e, bio),
+					     NULL, 0);
+	}
+}
+
+static void cimrepl_origin_work(struct work_struct *work)
+{
+	struct cimrepl_origin *origin =
+		container_of(work, struct cimrepl_origin, work);
+	struct cimrepl_cow *cow;
+
+	for (;;) {
+		spin_lock_irq(&origin->lock);
+		cow = list_first_entry_or_null(&origin->pending,
+					       struct cimrepl_cow, node);
+		spin_unlock_irq(&origin->lock);
+		if (!cow)
+			return;
+
+		if (cow->snap)
+			cimrepl_do_snapshot_cow(origin, cow);
+		else
+			cimrepl_do_origin_cow(origin, cow);
+
+		/*
+		 * Bios that arrived for this chunk while it was copied joined
+		 * @cow->bios; take the last ones together with the entry.
+		 */
+		spin_lock_irq(&origin->lock);
+		list_del(&cow->node);
+		spin_unlock_irq(&origin->lock);
+		if (!bio_list_empty(&cow->bios)) {
+			if (cow->snap)
+				cimrepl_do_snapshot_cow(origin, cow);
+			else
+				cimrepl_do_origin_cow(origin, cow);
+		}
+		kfree(cow);
+	}
+}
+
+static struct cimrepl_origin *cimrepl_origin_new(struct cimrepl_volume *vol,
+						 struct cimrepl_pool *pool,
+						 u32 origin_id)
+{
+	struct cimrepl_origin *origin;
+
+	origin = kzalloc(sizeof(*origin), GFP_KERNEL);
+	if (!origin)
+		return NULL;
+	origin->vol = vol;
+	origin->pool = pool;
+	origin->origin_id = origin_id;
+	origin->chunk_sectors = cimrepl_meta_chunk_sectors(&pool->meta);
+	INIT_LIST_HEAD(&origin->snapshots);
+	spin_lock_init(&origin->lock);
+	xa_init(&origin->exceptions);
+	INIT_LIST_HEAD(&origin->pending);
+	init_waitqueue_head(&origin->readers_done);
+	INIT_WORK(&origin->work, cimrepl_origin_work);
+	origin->wq = alloc_ordered_workqueue("cimrepl-cow/%s", WQ_MEM_RECLAIM,
+					     vol->name);
+	if (!origin->wq)
+		goto out_free;
+	if (cimrepl_copier_init(&origin->copier, origin->chunk_sectors))
+		goto out_wq;
+	return origin;
+
+out_wq:
+	destroy_workqueue(origin->wq);
+out_free:
+	kfree(origin);
+	return NULL;
+}
+
+static void cimrepl_origin_destroy(struct cimrepl_origin *origin)
+{
+	struct cimrepl_exception *e, *next;
+	unsigned long chunk;
+
+	destroy_workqueue(origin->wq);
+	xa_for_each(&origin->exceptions, chunk, e) {
+		for (; e; e = next) {
+			next = e->next;
+			kfree(e);
+		}
+	}
+	xa_destroy(&origin->exceptions);
+	cimrepl_copier_exit(&origin->copier);
+	kfree(origin);
+}
+
+/* Attach @origin to its volume: from now on its writes are checked. */
+static void cimrepl_origin_attach(struct cimrepl_origin *origin)
+{
+	struct cimrepl_volume *vol = origin->vol;
+
+	vol->origin = origin;
+	vol->chunk_sectors = origin->chunk_sectors;
+	origin->pool->users++;
+}
+
+static void cimrepl_origin_detach(struct cimrepl_origin *origin)
+{
+	struct cimrepl_volume *vol = origin->vol;
+
+	cimrepl_volume_hold_io(vol);
+	vol->origin = NULL;
+	vol->chunk_sectors = 0;
+	cimrepl_volume_release_io(vol);
+	origin->pool->users--;
+	cimrepl_origin_destroy(origin);
+}
+
+static u32 cimrepl_latest_valid_seq(struct cimrepl_origin *origin)
+{
+	struct cimrepl_snapshot *snap;
+	u32 latest = 0;
+
+	list_for_each_entry(snap, &origin->snapshots, node)
+		if (cimrepl_snapshot_valid(snap))
+			latest = max(latest, snap->seq);
+	return latest;
+}
+
+static void cimrepl_snapshot_notify(struct cimrepl_snapshot *snap, u16 event)
+{
+	cimrepl_nl_notify_sync(snap, event);
+}
+
+int cimrepl_snapshot_fill_sync(struct sk_buff *skb,
+			       struct cimrepl_snapshot *snap)
+{
+	struct cimrepl_origin *origin = snap->origin;
+	struct nlattr *nest;
+	u16 state;
+
+	spin_lock_irq(&origin->lock);
+	state = snap->copy_state;
+	spin_unlock_irq(&origin->lock);
+
+	nest = nla_nest_start(skb, CIMREPL_A_SYNC);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, CIMREPL_A_SYNC_SOURCE, origin->vol->name) ||
+	    nla_put_string(skb, CIMREPL_A_SYNC_TARGET, snap->vol->name) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_SYNC_TYPE, CIMREPL_SYNC_TYPE_SNAPSHOT) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_MODE, CIMREPL_MODE_SYNCHRONOUS) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_COPY_STATE, state) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_PROGRESS_STATUS,
+			state == CIMREPL_COPY_STATE_SYNCHRONIZED ?
+			CIMREPL_PROGRESS_COMPLETED : CIMREPL_PROGRESS_DORMANT) ||
+	    nla_put_u32(skb, CIMREPL_A_SYNC_CHUNK_SIZE,
+			origin->chunk_sectors << SECTOR_SHIFT) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_WHEN_ESTABLISHED,
+			      snap->created_ns, CIMREPL_A_SYNC_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_WHEN_SYNCHRONIZED,
+			      snap->created_ns, CIMREPL_A_SYNC_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* An origin id for a new origin in @pool: one above every id in use. */
+static u32 cimrepl_new_origin_id(struct cimrepl_pool *pool)
+{
+	struct cimrepl_meta *meta = &pool->meta;
+	u32 id = 0;
+	u64 i;
+
+	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++)
+		if (meta->snapshots[i].seq)
+			id = max(id, le32_to_cpu(meta->snapshots[i].origin_id));
+	for (i = 0; i < cimrepl_meta_nr_chunks(meta); i++)
+		if (meta->chunks[i].from_seq)
+			id = max(id, le32_to_cpu(meta->chunks[i].origin_id));
+	return id + 1;
+}
+
+static int cimrepl_free_slot(struct cimrepl_meta *meta, unsigned long *taken)
+{
+	unsigned int i;
+
+	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++)
+		if (!meta->snapshots[i].seq && !test_bit(i, taken))
+			return i;
+	return -ENOSPC;
+}
+
+/* State of one element while a list is being created. */
+struct cimrepl_new_snapshot {
+	struct cimrepl_volume *source;
+	struct cimrepl_pool *pool;
+	struct cimrepl_origin *origin;
+	bool new_origin;
+	struct cimrepl_snapshot *snap;
+};
+
+static int cimrepl_check_element(const struct cimrepl_snapshot_request *req,
+				 unsigned int index, u32 chunk_size,
+				 struct cimrepl_new_snapshot *ns,
+				 struct netlink_ext_ack *extack)
+{
+	struct cimrepl_volume *source = cimrepl_volume_find(req->source);
+
+	if (!source) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "source volume does not exist");
+		return -ENOENT;
+	}
+	if (source->role != CIMREPL_ROLE_VOLUME) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "source is a replica, not a volume");
+		return -EINVAL;
+	}
+	if (cimrepl_volume_find(req->target)) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a device with the target name exists");
+		return -EEXIST;
+	}
+	if (!req->pool) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "snapshots take their store from a pool: name one");
+		return -EINVAL;
+	}
+	ns->pool = cimrepl_pool_find(req->pool);
+	if (!ns->pool) {
+		cimrepl_elem_err(extack, req->attr, index, "no such pool");
+		return -ENOENT;
+	}
+	if (chunk_size &&
+	    chunk_size != cimrepl_meta_chunk_sectors(&ns->pool->meta) << SECTOR_SHIFT) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the chunk size is the pool's, set when it was formatted");
+		return -EINVAL;
+	}
+	if (source->origin && source->origin->pool != ns->pool) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "this source's snapshots live in another pool");
+		return -EINVAL;
+	}
+	ns->source = source;
+	return 0;
+}
+
+/* Undo everything of a list not yet visible. Caller holds the lock. */
+static void cimrepl_discard_list(struct cimrepl_new_snapshot *ns,
+				 unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		if (ns[i].snap) {
+			cimrepl_device_discard(ns[i].snap->vol);
+			kfree(ns[i].snap);
+		}
+		if (ns[i].new_origin)
+			cimrepl_origin_destroy(ns[i].origin);
+	}
+}
+
+/* Fill the snapshot records of a list in its pools and write them. */
+static int cimrepl_record_list(struct cimrepl_new_snapshot *ns,
+			       unsigned int count, struct netlink_ext_ack *extack)
+{
+	DECLARE_BITMAP(taken, CIMREPL_META_SNAPSHOTS);
+	struct cimrepl_meta_snapshot *rec;
+	struct cimrepl_meta *meta;
+	unsigned int i, j;
+	int slot, ret = 0;
+
+	/* each pool of the list: its records, then its table and superblock */
+	for (i = 0; i < count && !ret; i++) {
+		if (i && ns[i].pool == ns[i - 1].pool)
+			continue;
+		meta = &ns[i].pool->meta;
+		bitmap_zero(taken, CIMREPL_META_SNAPSHOTS);
+		mutex_lock(&meta->lock);
+		for (j = i; j < count; j++) {
+			if (ns[j].pool != ns[i].pool)
+				continue;
+			slot = cimrepl_free_slot(meta, taken);
+			if (slot < 0) {
+				cimrepl_elem_err(extack, NULL, j,
+						 "the pool's snapshot table is full");
+				ret = -ENOSPC;
+				break;
+			}
+			__set_bit(slot, taken);
+			ns[j].snap->slot = slot;
+			ns[j].snap->seq = le32_to_cpu(meta->super.next_seq);
+			meta->super.next_seq = cpu_to_le32(ns[j].snap->seq + 1);
+		}
+		if (!ret)
+			ret = cimrepl_meta_write_super(meta);
+		for (j = i; j < count && !ret; j++) {
+			if (ns[j].pool != ns[i].pool)
+				continue;
+			rec = &meta->snapshots[ns[j].snap->slot];
+			memset(rec, 0, sizeof(*rec));
+			strscpy(rec->name, ns[j].snap->vol->name, sizeof(rec->name));
+			strscpy(rec->origin, ns[j].source->name, sizeof(rec->origin));
+			rec->seq = cpu_to_le32(ns[j].snap->seq);
+			rec->origin_id = cpu_to_le32(ns[j].origin->origin_id);
+			rec->copy_state = cpu_to_le16(CIMREPL_COPY_STATE_SYNCHRONIZED);
+			rec->created_ns = cpu_to_le64(ns[j].snap->created_ns);
+		}
+		if (!ret)
+			ret = cimrepl_meta_write_snapshots(meta);
+		if (ret) {
+			/* forget the records of this pool again */
+			for (j = i; j < count; j++)
+				if (ns[j].pool == ns[i].pool && ns[j].snap->seq)
+					memset(&meta->snapshots[ns[j].snap->slot],
+					       0, sizeof(*rec));
+			if (ret != -ENOSPC) {
+				cimrepl_meta_write_snapshots(meta);
+				NL_SET_ERR_MSG(extack,
+					       "cannot write the pool's snapshot table");
+			}
+		}
+		mutex_unlock(&meta->lock);
+	}
+	return ret;
+}
+
+int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
+				 unsigned int count, u32 chunk_size,
+				 struct netlink_ext_ack *extack,
+				 int (*reply_fn)(struct cimrepl_snapshot *snap,
+						 void *arg),
+				 void *arg)
+{
+	struct cimrepl_new_snapshot *ns;
+	struct cimrepl_volume *dev;
+	unsigned int i, j;
+	u64 now;
+	int ret = 0;
+
+	ns = kcalloc(count, sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return -ENOMEM;
+
+	mutex_lock(&cimrepl_config_lock);
+	for (i = 0; i < count && !ret; i++) {
+		ret = cimrepl_check_element(&req[i], i, chunk_size, &ns[i], extack);
+		for (j = 0; j < i && !ret; j++) {
+			if (!strcmp(req[j].target, req[i].target)) {
+				cimrepl_elem_err(extack, req[i].attr, i,
+						 "target name used twice in the list");
+				ret = -EINVAL;
+			} else if (ns[j].source == ns[i].source) {
+				cimrepl_elem_err(extack, req[i].attr, i,
+						 "source listed twice");
+				ret = -EINVAL;
+			} else if (ns[j].pool != ns[i].pool) {
+				cimrepl_elem_err(extack, req[i].attr, i,
+						 "one list takes its snapshots from one pool");
+				ret = -EINVAL;
+			}
+		}
+	}
+	if (ret)
+		goto out_unlock;
+
+	/* everything that can fail without touching the disks or the I/O */
+	now = ktime_get_real_ns();
+	for (i = 0; i < count && !ret; i++) {
+		ns[i].origin = ns[i].source->origin;
+		if (!ns[i].origin) {
+			ns[i].origin = cimrepl_origin_new(ns[i].source, ns[i].pool,
+							  cimrepl_new_origin_id(ns[i].pool) + i);
+			ns[i].new_origin = true;
+		}
+		ns[i].snap = kzalloc(sizeof(*ns[i].snap), GFP_KERNEL);
+		if (!ns[i].origin || !ns[i].snap) {
+			ns[i].new_origin = !!ns[i].origin && ns[i].new_origin;
+			ret = -ENOMEM;
+			break;
+		}
+		dev = cimrepl_device_alloc(req[i].target, CIMREPL_ROLE_SNAPSHOT,
+					   ns[i].source->backing.bdev,
+					   get_capacity(ns[i].source->disk));
+		if (IS_ERR(dev)) {
+			ret = PTR_ERR(dev);
+			cimrepl_elem_err(extack, req[i].attr, i,
+					 "cannot make the snapshot device");
+			kfree(ns[i].snap);
+			ns[i].snap = NULL;
+			break;
+		}
+		dev->snapshot = ns[i].snap;
+		dev->chunk_sectors = ns[i].origin->chunk_sectors;
+		ns[i].snap->vol = dev;
+		ns[i].snap->origin = ns[i].origin;
+		ns[i].snap->copy_state = CIMREPL_COPY_STATE_SYNCHRONIZED;
+		ns[i].snap->created_ns = now;
+	}
+	if (ret)
+		goto out_discard;
+
+	/*
+	 * One point in time: hold new I/O on every source and drain what is
+	 * in flight, so that every write acknowledged so far is in every
+	 * snapshot and no later one is; record; release.
+	 */
+	for (i = 0; i < count; i++)
+		cimrepl_volume_hold_io(ns[i].source);
+	ret = cimrepl_record_list(ns, count, extack);
+	if (!ret) {
+		for (i = 0; i < count; i++) {
+			struct cimrepl_origin *origin = ns[i].origin;
+
+			if (ns[i].new_origin)
+				cimrepl_origin_attach(origin);
+			spin_lock_irq(&origin->lock);
+			list_add_tail(&ns[i].snap->node, &origin->snapshots);
+			origin->latest_seq = ns[i].snap->seq;
+			spin_unlock_irq(&origin->lock);
+			ns[i].source->replicas++;
+		}
+	}
+	for (i = 0; i < count; i++)
+		cimrepl_volume_release_io(ns[i].source);
+	if (ret)
+		goto out_discard;
+
+	for (i = 0; i < count; i++) {
+		ret = cimrepl_device_add(ns[i].snap->vol);
+		if (ret) {
+			/* undo the whole list: the devices added so far go too */
+			for (j = 0; j < count; j++) {
+				dev = ns[j].snap->vol;
+				cimrepl_snapshot_unlink(ns[j].snap);
+				kfree(ns[j].snap);
+				if (j < i)
+					cimrepl_device_remove(dev, NULL, NULL);
+				else
+					cimrepl_device_discard(dev);
+			}
+			cimrepl_elem_err(extack, req[i].attr, i,
+					 "cannot add the snapshot device");
+			goto out_unlock;
+		}
+		cimrepl_snapshot_notify(ns[i].snap, CIMREPL_EVENT_CREATED);
+	}
+	for (i = 0; i < count && reply_fn; i++)
+		reply_fn(ns[i].snap, arg);
+	goto out_unlock;
+
+out_discard:
+	cimrepl_discard_list(ns, count);
+out_unlock:
+	mutex_unlock(&cimrepl_config_lock);
+	kfree(ns);
+	return ret;
+}
+
+/* Drop snapshot @seq's claims on @origin's exceptions; free what is unused. */
+static void cimrepl_drop_exceptions(struct cimrepl_origin *origin, u32 seq)
+{
+	struct cimrepl_exception *e, *next, *freed = NULL;
+	unsigned long chunk;
+
+	spin_lock_irq(&origin->lock);
+	xa_for_each(&origin->exceptions, chunk, e) {
+		bool has_private = cimrepl_has_private(origin, chunk, seq);
+
+		for (; e; e = next) {
+			next = e->next;
+			if (e->private_copy ? e->from_seq != seq :
+			    has_private || seq < e->from_seq || seq > e->to_seq)
+				continue;
+			if (--e->users)
+				continue;
+			cimrepl_remove_exception(origin, chunk, e);
+			e->next = freed;
+			freed = e;
+		}
+	}
+	spin_unlock_irq(&origin->lock);
+
+	for (e = freed; e; e = next) {
+		next = e->next;
+		cimrepl_release_pool_chunk(origin, e);
+		kfree(e);
+	}
+}
+
+/*
+ * Take @snap out of its origin and its pool, returning its space; the
+ * device itself stays for the caller to remove. Caller holds the lock.
+ */
+static void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap)
+{
+	struct cimrepl_origin *origin = snap->origin;
+	struct cimrepl_meta *meta = &origin->pool->meta;
+	bool valid;
+
+	/* no copy may run for it while it goes */
+	cimrepl_volume_hold_io(origin->vol);
+	flush_workqueue(origin->wq);
+	spin_lock_irq(&origin->lock);
+	valid = cimrepl_snapshot_valid(snap);
+	spin_unlock_irq(&origin->lock);
+	/* a broken snapshot gave its copies back when it broke */
+	if (valid)
+		cimrepl_drop_exceptions(origin, snap->seq);
+	spin_lock_irq(&origin->lock);
+	list_del(&snap->node);
+	origin->latest_seq = cimrepl_latest_valid_seq(origin);
+	spin_unlock_irq(&origin->lock);
+	cimrepl_volume_release_io(origin->vol);
+
+	mutex_lock(&meta->lock);
+	memset(&meta->snapshots[snap->slot], 0, sizeof(meta->snapshots[0]));
+	if (cimrepl_meta_write_snapshots(meta))
+		pr_err("cimrepl: pool %s: cannot record deleted snapshot %s\n",
+		       origin->pool->name, snap->vol->name);
+	mutex_unlock(&meta->lock);
+
+	origin->vol->replicas--;
+	snap->vol->snapshot = NULL;
+	if (list_empty(&origin->snapshots))
+		cimrepl_origin_detach(origin);
+}
+
+int cimrepl_snapshot_delete(struct cimrepl_volume *vol,
+			    const struct nlattr *attr,
+			    struct netlink_ext_ack *extack)
+{
+	struct cimrepl_snapshot *snap = vol->snapshot;
+	int ret;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	ret = cimrepl_device_close_for_removal(vol);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the snapshot is open (a LIO backstore or another user holds it)");
+		return ret;
+	}
+	cimrepl_snapshot_notify(snap, CIMREPL_EVENT_DELETED);
+	cimrepl_snapshot_unlink(snap);
+	kfree(snap);
+	return cimrepl_device_remove(vol, attr, extack);
+}
+
+/* The origin of @pool with id @origin_id among the volumes, or NULL. */
+static struct cimrepl_origin *cimrepl_pool_origin(struct cimrepl_pool *pool,
+						  u32 origin_id)
+{
+	struct cimrepl_volume *vol;
+
+	list_for_each_entry(vol, &cimrepl_volumes, node)
+		if (vol->origin && vol->origin->pool == pool &&
+		    vol->origin->origin_id == origin_id)
+			return vol->origin;
+	return NULL;
+}
+
+static struct cimrepl_snapshot *cimrepl_origin_snapshot(struct cimrepl_origin *origin,
+							u32 seq)
+{
+	struct cimrepl_snapshot *snap;
+
+	list_for_each_entry(snap, &origin->snapshots, node)
+		if (snap->seq == seq)
+			return snap;
+	return NULL;
+}
+
+/* Check that every snapshot of a loaded pool can be re-created. */
+static int cimrepl_assemble_check(struct cimrepl_pool *pool,
+				  const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
+{
+	struct cimrepl_meta *meta = &pool->meta;
+	struct cimrepl_volume *source;
+	unsigned int i;
+
+	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++) {
+		struct cimrepl_meta_snapshot *rec = &meta->snapshots[i];
+
+		if (!rec->seq)
+			continue;
+		if (!memchr(rec->name, 0, sizeof(rec->name)) ||
+		    !memchr(rec->origin, 0, sizeof(rec->origin))) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "corrupt snapshot record");
+			return -EINVAL;
+		}
+		source = cimrepl_volume_find(rec->origin);
+		if (!source || source->role != CIMREPL_ROLE_VOLUME) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a snapshot's origin volume is not there: create the volumes first");
+			return -ENOENT;
+		}
+		if (source->origin) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a snapshot's origin already has snapshots from another pool");
+			return -EBUSY;
+		}
+		if (cimrepl_volume_find(rec->name)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a device has the name of a snapshot in the pool");
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
+			      const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	struct cimrepl_meta *meta = &pool->meta;
+	struct cimrepl_origin *origin;
+	struct cimrepl_snapshot *snap, *pos;
+	struct cimrepl_volume *source, *dev;
+	struct cimrepl_exception *e;
+	unsigned int i;
+	u64 chunk;
+	int ret;
+
+	ret = cimrepl_assemble_check(pool, attr, extack);
+	if (ret)
+		return ret;
+
+	/* origins and snapshots, sorted by sequence number */
+	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++) {
+		struct cimrepl_meta_snapshot *rec = &meta->snapshots[i];
+
+		if (!rec->seq)
+			continue;
+		source = cimrepl_volume_find(rec->origin);
+		origin = cimrepl_pool_origin(pool, le32_to_cpu(rec->origin_id));
+		if (!origin) {
+			origin = cimrepl_origin_new(source, pool,
+						    le32_to_cpu(rec->origin_id));
+			if (!origin)
+				return -ENOMEM;
+			cimrepl_volume_hold_io(source);
+			cimrepl_origin_attach(origin);
+			cimrepl_volume_release_io(source);
+		}
+		snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+		if (!snap)
+			return -ENOMEM;
+		dev = cimrepl_device_alloc(rec->name, CIMREPL_ROLE_SNAPSHOT,
+					   source->backing.bdev,
+					   get_capacity(source->disk));
+		if (IS_ERR(dev)) {
+			kfree(snap);
+			return PTR_ERR(dev);
+		}
+		dev->snapshot = snap;
+		dev->chunk_sectors = origin->chunk_sectors;
+		snap->vol = dev;
+		snap->origin = origin;
+		snap->seq = le32_to_cpu(rec->seq);
+		snap->slot = i;
+		snap->copy_state = le16_to_cpu(rec->copy_state);
+		snap->created_ns = le64_to_cpu(rec->created_ns);
+		spin_lock_irq(&origin->lock);
+		list_for_each_entry(pos, &origin->snapshots, node)
+			if (pos->seq > snap->seq)
+				break;
+		list_add_tail(&snap->node, &pos->node);
+		spin_unlock_irq(&origin->lock);
+		source->replicas++;
+	}
+
+	/* the copies; what no snapshot uses any more is given back */
+	mutex_lock(&meta->lock);
+	for (chunk = 0; chunk < cimrepl_meta_nr_chunks(meta); chunk++) {
+		struct cimrepl_meta_chunk *rec = &meta->chunks[chunk];
+		u32 from = le32_to_cpu(rec->from_seq);
+		u32 to = le32_to_cpu(rec->to_seq);
+		bool private_copy = le32_to_cpu(rec->flags) &
+				    CIMREPL_META_CHUNK_PRIVATE;
+
+		if (!from)
+			continue;
+		origin = cimrepl_pool_origin(pool, le32_to_cpu(rec->origin_id));
+		snap = origin && private_copy ?
+		       cimrepl_origin_snapshot(origin, from) : NULL;
+		e = NULL;
+		if (origin && (!private_copy ||
+			       (snap && cimrepl_snapshot_valid(snap))))
+			e = kzalloc(sizeof(*e), GFP_KERNEL);
+		if (!e) {
+			cimrepl_pool_free_chunk(pool, chunk);
+			cimrepl_meta_write_chunk(meta, chunk);
+			continue;
+		}
+		e->pool_chunk = chunk;
+		e->from_seq = from;
+		e->to_seq = to;
+		e->private_copy = private_copy;
+		spin_lock_irq(&origin->lock);
+		cimrepl_insert_exception(origin, le64_to_cpu(rec->origin_chunk), e);
+		spin_unlock_irq(&origin->lock);
+	}
+	mutex_unlock(&meta->lock);
+
+	/* how many snapshots each shared copy serves, now that all are known */
+	list_for_each_entry(source, &cimrepl_volumes, node) {
+		unsigned long ochunk;
+
+		origin = source->origin;
+		if (!origin || origin->pool != pool)
+			continue;
+		spin_lock_irq(&origin->lock);
+		origin->latest_seq = cimrepl_latest_valid_seq(origin);
+		xa_for_each(&origin->exceptions, ochunk, e)
+			for (; e; e = e->next)
+				e->users = e->private_copy ? 1 :
+					cimrepl_users_in(origin, ochunk,
+							 e->from_seq, e->to_seq);
+		spin_unlock_irq(&origin->lock);
+		list_for_each_entry(snap, &origin->snapshots, node) {
+			ret = cimrepl_device_add(snap->vol);
+			if (ret) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "cannot add a snapshot device");
+				return ret;
+			}
+		}
+	}
+	return 0;
+}

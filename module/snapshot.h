@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The snapshot engine (SyncType 7): copy-on-write point-in-time images of a
+ * volume, with one copy of an origin chunk shared by every snapshot that
+ * needs it.
+ */
+#ifndef CIMREPL_SNAPSHOT_H
+#define CIMREPL_SNAPSHOT_H
+
+#include <linux/bio.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+
+#include "cimrepl.h"
+
+struct cimrepl_origin;
+struct cimrepl_pool;
+struct cimrepl_snapshot;
+struct cimrepl_volume;
+
+extern const struct cimrepl_engine cimrepl_snapshot_engine;
+
+/* One element of a create-list request, parsed and checked by netlink.c. */
+struct cimrepl_snapshot_request {
+	const char *source;
+	const char *target;
+	const char *pool;
+	const struct nlattr *attr;	/* the element, for error reports */
+};
+
+/*
+ * Create a snapshot of each element's source, all at one point in time,
+ * atomically. Caller holds no lock. On success @reply_fn is called for each
+ * new snapshot, in order, under the configuration lock.
+ */
+int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
+				 unsigned int count, u32 chunk_size,
+				 struct netlink_ext_ack *extack,
+				 int (*reply_fn)(struct cimrepl_snapshot *snap,
+						 void *arg),
+				 void *arg);
+
+/* Delete the snapshot device @vol. Caller holds cimrepl_config_lock. */
+int cimrepl_snapshot_delete(struct cimrepl_volume *vol,
+			    const struct nlattr *attr,
+			    struct netlink_ext_ack *extack);
+
+/* Re-create the snapshots a loaded pool holds. Caller holds the lock. */
+int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
+			      const struct nlattr *attr,
+			      struct netlink_ext_ack *extack);
+
+/* The I/O paths, called by volume.c for origins and snapshot devices. */
+void cimrepl_origin_submit(struct cimrepl_origin *origin, struct bio *bio);
+void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio);
+void cimrepl_origin_read_done(struct cimrepl_origin *origin, unsigned int gen);
+
+/* A CIMREPL_A_SYNC nest for @snap. Caller holds cimrepl_config_lock. */
+int cimrepl_snapshot_fill_sync(struct sk_buff *skb,
+			       struct cimrepl_snapshot *snap);
+
+#endif /* CIMREPL_SNAPSHOT_H */
