@@ -27,7 +27,8 @@ KSFT_CFLAGS := -isystem $(TOP)/.cache/kselftest
 
 CTL_COMMON := ctl/kernel.c ctl/cimvalues.c
 CTL_HEADERS := $(wildcard ctl/*.h) uapi/linux/cimrepl.h
-SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_test
+SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_test \
+	selftests/crash_test
 UNIT_TESTS := tests/unit/cimvalues_test
 
 .PHONY: all setup module userspace selftests unit check demo \

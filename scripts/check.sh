@@ -4,7 +4,8 @@
 # make check: set up, build, then run every test and count the results.
 #   1. checkpatch --strict over module/ and uapi/
 #   2. host unit tests of the userspace code, under ASan/UBSan
-#   3. the VM selftests on each guest kernel (Debian's 6.1 and 6.12)
+#   3. the VM selftests on each guest kernel (Debian's 6.1 and 6.12), and
+#      the crash test, which hard-resets a guest and boots it again
 # Every test's TAP lines are printed; the last line is
 # "N passed, N failed, N skipped". Exit status non-zero on any failure.
 set -u
@@ -62,6 +63,7 @@ for series in 6.1 6.12; do
 	fi
 	tap "selftests on $kver" scripts/vm-run --kernel "$kver" --timeout 900 \
 		-- selftests/run.sh
+	tap "crash test on $kver" selftests/crash.sh "$kver"
 done
 
 pass=$(grep -E '^ok ' "$results" | grep -vc '# SKIP')

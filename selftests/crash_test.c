@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest half of the crash test (selftests/crash.sh drives it):
+ *
+ *   crash_test prepare   on /dev/vda (origin) and /dev/vdb (pool): a volume,
+ *                        a pool, pattern A, snapshot s0, then stamped
+ *                        O_DSYNC writes forever, snapshot s1 after 300 of
+ *                        them; prints "acked N" after each acknowledged
+ *                        write and "s1 after N" - until QEMU is killed.
+ *   crash_test verify LAST S1
+ *                        after the reboot: re-creates the volume, loads the
+ *                        pool (which re-assembles s0 and s1) and checks
+ *                        that s0 is exactly pattern A, s1 exactly the
+ *                        writes up to S1, and the origin holds every write
+ *                        up to LAST (TAP output).
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include "cimrepl_nl.h"
+#include "kselftest.h"
+
+#define REGION		(32 << 20)
+#define SLOTS		(REGION / 4096)
+
+static struct nlt_sock s;
+static struct nlt_msg m;
+
+static int volume_create(const char *name, const char *path)
+{
+	nlt_cmd(&s, &m, CIMREPL_CMD_VOLUME_CREATE, 0);
+	nlt_nest_start(&m, CIMREPL_A_VOLUME);
+	nlt_put_str(&m, CIMREPL_A_VOLUME_NAME, name);
+	nlt_put_str(&m, CIMREPL_A_VOLUME_BACKING_PATH, path);
+	nlt_nest_end(&m);
+	return nlt_send(&s, &m);
+}
+
+static int pool_create(const char *path, bool format)
+{
+	nlt_cmd(&s, &m, CIMREPL_CMD_POOL_CREATE, 0);
+	nlt_nest_start(&m, CIMREPL_A_POOL);
+	nlt_put_str(&m, CIMREPL_A_POOL_NAME, "p0");
+	nlt_put_str(&m, CIMREPL_A_POOL_PATH, path);
+	if (format)
+		nlt_put(&m, CIMREPL_A_POOL_FORMAT, NULL, 0);
+	nlt_nest_end(&m);
+	return nlt_send(&s, &m);
+}
+
+static int snapshot(const char *target)
+{
+	nlt_cmd(&s, &m, CIMREPL_CMD_REPLICA_CREATE_LIST, 0);
+	nlt_put_u16(&m, CIMREPL_A_SYNC_TYPE, CIMREPL_SYNC_TYPE_SNAPSHOT);
+	nlt_nest_start(&m, CIMREPL_A_ELEMENTS);
+	nlt_nest_start(&m, 0);
+	nlt_put_str(&m, CIMREPL_A_ELEM_SOURCE, "o0");
+	nlt_put_str(&m, CIMREPL_A_ELEM_TARGET_NAME, target);
+	nlt_put_str(&m, CIMREPL_A_ELEM_POOL, "p0");
+	nlt_nest_end(&m);
+	nlt_nest_end(&m);
+	return nlt_send(&s, &m);
+}
+
+/* Pattern A: slot k holds stamp 0 and k in its second word. */
+static void fill_slot(uint64_t *block, uint64_t stamp, uint64_t slot)
+{
+	unsigned int i;
+
+	block[0] = stamp;
+	block[1] = slot;
+	for (i = 2; i < 512; i++)
+		block[i] = stamp * 1000003 + slot * 7 + i;
+}
+
+static int prepare(void)
+{
+	uint64_t *buf, stamp;
+	int fd, i;
+
+	if (volume_create("o0", "/dev/vda") || pool_create("/dev/vdb", true)) {
+		fprintf(stderr, "setup: %s\n", s.ext_msg);
+		return 1;
+	}
+	if (posix_memalign((void **)&buf, 4096, REGION))
+		return 1;
+	for (i = 0; i < SLOTS; i++)
+		fill_slot(buf + i * 512, 0, i);
+	fd = open("/dev/cimrepl/o0", O_WRONLY | O_DIRECT | O_DSYNC);
+	if (fd < 0 || pwrite(fd, buf, REGION, 0) != REGION)
+		return 1;
+	if (snapshot("s0")) {
+		fprintf(stderr, "snapshot s0: %s\n", s.ext_msg);
+		return 1;
+	}
+	printf("s0 taken\n");
+	fflush(stdout);
+	srandom(1);
+	for (stamp = 1;; stamp++) {
+		uint64_t slot = (uint64_t)random() % SLOTS;
+
+		fill_slot(buf, stamp, slot);
+		if (pwrite(fd, buf, 4096, slot * 4096) != 4096)
+			return 1;
+		printf("acked %llu\n", (unsigned long long)stamp);
+		if (stamp == 300) {
+			if (snapshot("s1")) {
+				fprintf(stderr, "snapshot s1: %s\n", s.ext_msg);
+				return 1;
+			}
+			printf("s1 after %llu\n", (unsigned long long)stamp);
+		}
+		fflush(stdout);
+	}
+}
+
+/*
+ * Check @dev slot by slot: slot k must hold exactly expected[k] (exact) or
+ * at least it (the writes after it may have landed without their ack).
+ */
+static int check_device(const char *dev, const uint64_t *expected, bool exact)
+{
+	uint64_t *buf, want[512];
+	int fd, k, bad = 0;
+
+	if (posix_memalign((void **)&buf, 4096, REGION))
+		return -1;
+	fd = open(dev, O_RDONLY | O_DIRECT);
+	if (fd < 0 || pread(fd, buf, REGION, 0) != REGION) {
+		free(buf);
+		return -1;
+	}
+	close(fd);
+	for (k = 0; k < SLOTS; k++) {
+		uint64_t *got = buf + k * 512;
+
+		if (exact ? got[0] != expected[k] : got[0] < expected[k]) {
+			if (bad++ < 5)
+				ksft_print_msg("%s slot %d: stamp %llu, expected %s%llu\n",
+					       dev, k, (unsigned long long)got[0],
+					       exact ? "" : ">= ",
+					       (unsigned long long)expected[k]);
+			continue;
+		}
+		fill_slot(want, got[0], k);
+		if (memcmp(want, got, 4096) && bad++ < 5)
+			ksft_print_msg("%s slot %d: torn or foreign data\n", dev, k);
+	}
+	free(buf);
+	return bad;
+}
+
+static int verify(uint64_t last, uint64_t s1_after)
+{
+	uint64_t *at_s1 = calloc(SLOTS, sizeof(uint64_t));
+	uint64_t *acked = calloc(SLOTS, sizeof(uint64_t));
+	uint64_t *zero = calloc(SLOTS, sizeof(uint64_t));
+	uint64_t stamp;
+
+	/* replay the writer's slot choices */
+	srandom(1);
+	for (stamp = 1; stamp <= last; stamp++) {
+		uint64_t slot = (uint64_t)random() % SLOTS;
+
+		acked[slot] = stamp;
+		if (stamp <= s1_after)
+			at_s1[slot] = stamp;
+	}
+
+	ksft_print_header();
+	ksft_set_plan(4);
+	if (volume_create("o0", "/dev/vda"))
+		ksft_exit_fail_msg("volume: %s\n", s.ext_msg);
+	if (pool_create("/dev/vdb", false))
+		ksft_exit_fail_msg("pool: %s\n", s.ext_msg);
+	ksft_test_result_pass("the pool re-assembles its snapshots after a hard reset\n");
+	ksft_test_result(check_device("/dev/cimrepl/s0", zero, true) == 0,
+			 "snapshot s0 holds exactly its point in time\n");
+	if (s1_after)
+		ksft_test_result(check_device("/dev/cimrepl/s1", at_s1, true) == 0,
+				 "snapshot s1 holds exactly its point in time\n");
+	else
+		ksft_test_result_skip("the writer did not reach snapshot s1\n");
+	ksft_test_result(check_device("/dev/cimrepl/o0", acked, false) == 0,
+			 "the origin holds every acknowledged write (%llu)\n",
+			 (unsigned long long)last);
+	ksft_finished();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (nlt_open(&s)) {
+		fprintf(stderr, "no cimrepl family\n");
+		return 1;
+	}
+	if (argc == 2 && !strcmp(argv[1], "prepare"))
+		return prepare();
+	if (argc == 4 && !strcmp(argv[1], "verify"))
+		return verify(strtoull(argv[2], NULL, 10),
+			      strtoull(argv[3], NULL, 10));
+	fprintf(stderr, "usage: crash_test prepare | verify LAST S1\n");
+	return 2;
+}
