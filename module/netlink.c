@@ -887,9 +887,11 @@ static int cimrepl_nl_sync_dump(struct sk_buff *skb, struct netlink_callback *cb
 }
 
 /*
- * Return To ResourcePool on a list of snapshots: all of them or none. Every
- * element is checked (it exists, it is a snapshot, nothing has it open)
- * before the first is deleted.
+ * An operation on a list of snapshots, all of them or none: every element
+ * is checked before the first is changed.
+ *   Return To ResourcePool (19): delete them (none may be open);
+ *   Restore from Replica (15): copy each back onto its source, online, in
+ *   the background (one snapshot per source).
  */
 static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 				       struct genl_info *info)
@@ -908,7 +910,8 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 	if (ret)
 		return ret;
 	op = nla_get_u16(info->attrs[CIMREPL_A_OPERATION]);
-	if (op != CIMREPL_OP_RETURN_TO_RESOURCE_POOL) {
+	if (op != CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
+	    op != CIMREPL_OP_RESTORE_FROM_REPLICA) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_OPERATION],
 				    "no engine of this module implements this operation");
 		return -EOPNOTSUPP;
@@ -927,14 +930,24 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 			ret = -ENOENT;
 			goto out_unlock;
 		}
-		for (i = 0; i < count; i++)
+		for (i = 0; i < count; i++) {
 			if (vols[i] == vol) {
 				cimrepl_elem_err(info->extack, elem, count,
 						 "synchronization listed twice");
 				ret = -EINVAL;
 				goto out_unlock;
 			}
-		if (cimrepl_volume_open_count(vol)) {
+			if (op == CIMREPL_OP_RESTORE_FROM_REPLICA &&
+			    cimrepl_snapshot_source(vols[i]) ==
+			    cimrepl_snapshot_source(vol)) {
+				cimrepl_elem_err(info->extack, elem, count,
+						 "two snapshots of one source cannot both be restored onto it");
+				ret = -EINVAL;
+				goto out_unlock;
+			}
+		}
+		if (op == CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
+		    cimrepl_volume_open_count(vol)) {
 			cimrepl_elem_err(info->extack, elem, count,
 					 "the replica is open (a LIO backstore or another user holds it)");
 			ret = -EBUSY;
@@ -942,8 +955,12 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 		}
 		vols[count++] = vol;
 	}
-	for (i = 0; i < count && !ret; i++)
-		ret = cimrepl_snapshot_delete(vols[i], NULL, info->extack);
+	for (i = 0; i < count && !ret; i++) {
+		if (op == CIMREPL_OP_RESTORE_FROM_REPLICA)
+			ret = cimrepl_snapshot_restore(vols[i], NULL, info->extack);
+		else
+			ret = cimrepl_snapshot_delete(vols[i], NULL, info->extack);
+	}
 out_unlock:
 	mutex_unlock(&cimrepl_config_lock);
 	return ret;

@@ -37,7 +37,10 @@
 #include "volume.h"
 
 static const u16 cimrepl_snapshot_modes[] = { CIMREPL_MODE_SYNCHRONOUS };
-static const u16 cimrepl_snapshot_ops[] = { CIMREPL_OP_RETURN_TO_RESOURCE_POOL };
+static const u16 cimrepl_snapshot_ops[] = {
+	CIMREPL_OP_RESTORE_FROM_REPLICA,
+	CIMREPL_OP_RETURN_TO_RESOURCE_POOL,
+};
 
 const struct cimrepl_engine cimrepl_snapshot_engine = {
 	.sync_type = CIMREPL_SYNC_TYPE_SNAPSHOT,
@@ -84,6 +87,12 @@ struct cimrepl_exception {
  * @wq: ordered workqueue running @work
  * @work: runs the queued copies
  * @copier: the copy buffer, used by @work only
+ * @nr_chunks: chunks of the volume, the last one possibly partial
+ * @restoring: the snapshot being restored onto this origin, or NULL; under
+ *	@lock, like the three fields below
+ * @restore_pending: chunks still to be copied back from @restoring
+ * @restore_total: chunks to copy back in all
+ * @restore_done: chunks copied back so far
  */
 struct cimrepl_origin {
 	struct cimrepl_volume *vol;
@@ -101,6 +110,11 @@ struct cimrepl_origin {
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	struct cimrepl_copier copier;
+	u64 nr_chunks;
+	struct cimrepl_snapshot *restoring;
+	unsigned long *restore_pending;
+	u64 restore_total;
+	u64 restore_done;
 };
 
 /**
@@ -130,12 +144,15 @@ struct cimrepl_snapshot {
  * @chunk: origin chunk
  * @snap: NULL for a copy before an origin write; the snapshot for a
  *	private copy before a snapshot write
+ * @restore: instead, copy the chunk back from the snapshot being restored
+ *	before the origin writes in @bios
  * @bios: the writes waiting for it
  */
 struct cimrepl_cow {
 	struct list_head node;
 	u64 chunk;
 	struct cimrepl_snapshot *snap;
+	bool restore;
 	struct bio_list bios;
 };
 
@@ -217,12 +234,14 @@ static bool cimrepl_origin_needs_copy(struct cimrepl_origin *origin, u64 chunk)
 
 static struct cimrepl_cow *cimrepl_find_cow(struct cimrepl_origin *origin,
 					    u64 chunk,
-					    struct cimrepl_snapshot *snap)
+					    struct cimrepl_snapshot *snap,
+					    bool restore)
 {
 	struct cimrepl_cow *cow;
 
 	list_for_each_entry(cow, &origin->pending, node)
-		if (cow->chunk == chunk && cow->snap == snap)
+		if (cow->chunk == chunk && cow->snap == snap &&
+		    cow->restore == restore)
 			return cow;
 	return NULL;
 }
@@ -232,9 +251,10 @@ static struct cimrepl_cow *cimrepl_find_cow(struct cimrepl_origin *origin,
  * holds @lock; returns false when memory is short (the caller fails the bio).
  */
 static bool cimrepl_queue_cow(struct cimrepl_origin *origin, u64 chunk,
-			      struct cimrepl_snapshot *snap, struct bio *bio)
+			      struct cimrepl_snapshot *snap, bool restore,
+			      struct bio *bio)
 {
-	struct cimrepl_cow *cow = cimrepl_find_cow(origin, chunk, snap);
+	struct cimrepl_cow *cow = cimrepl_find_cow(origin, chunk, snap, restore);
 
 	if (!cow) {
 		cow = kzalloc(sizeof(*cow), GFP_ATOMIC);
@@ -242,6 +262,7 @@ static bool cimrepl_queue_cow(struct cimrepl_origin *origin, u64 chunk,
 			return false;
 		cow->chunk = chunk;
 		cow->snap = snap;
+		cow->restore = restore;
 		bio_list_init(&cow->bios);
 		list_add_tail(&cow->node, &origin->pending);
 		queue_work(origin->wq, &origin->work);
@@ -263,26 +284,84 @@ static sector_t cimrepl_pool_sector(struct cimrepl_origin *origin,
 	       (bio->bi_iter.bi_sector & (origin->chunk_sectors - 1));
 }
 
+/* Sectors of chunk @chunk: the volume's last chunk may be short. */
+static u32 cimrepl_chunk_len(struct cimrepl_origin *origin, u64 chunk)
+{
+	sector_t start = chunk * origin->chunk_sectors;
+
+	return min_t(sector_t, origin->chunk_sectors,
+		     get_capacity(origin->vol->disk) - start);
+}
+
+/*
+ * While a snapshot is restored onto the origin, a chunk not yet copied back
+ * reads from the snapshot's copy and is copied back before it is written.
+ * Caller holds @lock. Returns true when @bio was taken care of.
+ */
+static bool cimrepl_origin_restoring(struct cimrepl_origin *origin,
+				     struct bio *bio, u64 chunk,
+				     sector_t *pool_sector, bool *failed)
+{
+	struct cimrepl_snapshot *snap = origin->restoring;
+	struct cimrepl_exception *e;
+
+	if (!snap || !test_bit(chunk, origin->restore_pending))
+		return false;
+	if (op_is_write(bio_op(bio))) {
+		*failed = !cimrepl_queue_cow(origin, chunk, snap, true, bio);
+		return true;
+	}
+	e = cimrepl_find_exception(origin, chunk, snap->seq);
+	if (!e)
+		return false;
+	*pool_sector = cimrepl_pool_sector(origin, e, bio);
+	return true;
+}
+
 void cimrepl_origin_submit(struct cimrepl_origin *origin, struct bio *bio)
 {
 	struct cimrepl_volume *vol = origin->vol;
 	u64 chunk = cimrepl_chunk_of(origin, bio);
 	bool queued = false, failed = false;
+	sector_t pool_sector = 0;
 
-	if (op_is_write(bio_op(bio)) && bio_sectors(bio)) {
+	if (!bio_sectors(bio))
+		goto remap;
+	if (READ_ONCE(origin->restoring)) {
 		spin_lock_irq(&origin->lock);
-		if (cimrepl_find_cow(origin, chunk, NULL) ||
+		queued = cimrepl_origin_restoring(origin, bio, chunk,
+						  &pool_sector, &failed);
+		spin_unlock_irq(&origin->lock);
+		if (failed) {
+			cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
+			return;
+		}
+		if (queued && pool_sector) {
+			cimrepl_volume_remap(vol, bio, origin->pool->backing.bdev,
+					     pool_sector, NULL, 0);
+			return;
+		}
+		if (queued)
+			return;
+	}
+	if (op_is_write(bio_op(bio))) {
+		spin_lock_irq(&origin->lock);
+		if (cimrepl_find_cow(origin, chunk, NULL, false) ||
 		    cimrepl_origin_needs_copy(origin, chunk)) {
-			queued = cimrepl_queue_cow(origin, chunk, NULL, bio);
+			queued = cimrepl_queue_cow(origin, chunk, NULL, false, bio);
 			failed = !queued;
 		}
 		spin_unlock_irq(&origin->lock);
 	}
-	if (failed)
+	if (failed) {
 		cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
-	else if (!queued)
-		cimrepl_volume_remap(vol, bio, vol->backing.bdev,
-				     bio->bi_iter.bi_sector, NULL, 0);
+		return;
+	}
+	if (queued)
+		return;
+remap:
+	cimrepl_volume_remap(vol, bio, vol->backing.bdev,
+			     bio->bi_iter.bi_sector, NULL, 0);
 }
 
 void cimrepl_origin_read_done(struct cimrepl_origin *origin, unsigned int gen)
@@ -319,7 +398,7 @@ void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
 	}
 	e = cimrepl_find_exception(origin, chunk, snap->seq);
 	if (op_is_write(bio_op(bio)) && !(e && e->private_copy)) {
-		bool queued = cimrepl_queue_cow(origin, chunk, snap, bio);
+		bool queued = cimrepl_queue_cow(origin, chunk, snap, false, bio);
 
 		spin_unlock_irq(&origin->lock);
 		if (!queued)
@@ -459,7 +538,7 @@ cimrepl_copy_chunk(struct cimrepl_origin *origin, u64 chunk,
 	ret = cimrepl_copy(&origin->copier, src_bdev, src_sector,
 			   pool->backing.bdev,
 			   cimrepl_meta_chunk_sector(meta, pool_chunk),
-			   origin->chunk_sectors);
+			   cimrepl_chunk_len(origin, chunk));
 	if (!ret) {
 		rec = &meta->chunks[pool_chunk];
 		rec->origin_chunk = cpu_to_le64(chunk);
@@ -593,6 +672,96 @@ static void cimrepl_do_snapshot_cow(struct cimrepl_origin *origin,
 	}
 }
 
+/*
+ * Copy chunk @chunk back from the snapshot being restored: first, as for
+ * any origin write, a copy for the other snapshots that still read it from
+ * the origin; then the snapshot's data over the origin's.
+ */
+static void cimrepl_restore_chunk(struct cimrepl_origin *origin, u64 chunk)
+{
+	struct cimrepl_volume *vol = origin->vol;
+	struct cimrepl_snapshot *snap;
+	struct cimrepl_exception *e;
+	struct cimrepl_cow cow = { .chunk = chunk };
+	sector_t src = 0;
+	int ret;
+
+	spin_lock_irq(&origin->lock);
+	snap = origin->restoring;
+	e = snap && test_bit(chunk, origin->restore_pending) ?
+	    cimrepl_find_exception(origin, chunk, snap->seq) : NULL;
+	if (e)
+		src = cimrepl_meta_chunk_sector(&origin->pool->meta,
+						e->pool_chunk);
+	spin_unlock_irq(&origin->lock);
+	if (!e)
+		return;
+
+	bio_list_init(&cow.bios);
+	cimrepl_do_origin_cow(origin, &cow);
+	ret = cimrepl_copy(&origin->copier, origin->pool->backing.bdev, src,
+			   vol->backing.bdev, chunk * origin->chunk_sectors,
+			   cimrepl_chunk_len(origin, chunk));
+	if (ret)
+		pr_err("cimrepl: restoring %s from %s: chunk %llu: error %d\n",
+		       vol->name, snap->vol->name, chunk, ret);
+
+	spin_lock_irq(&origin->lock);
+	__clear_bit(chunk, origin->restore_pending);
+	origin->restore_done++;
+	spin_unlock_irq(&origin->lock);
+}
+
+/* Restore the next chunk in the background; false when all are done. */
+static bool cimrepl_restore_step(struct cimrepl_origin *origin)
+{
+	struct cimrepl_snapshot *snap;
+	unsigned long *pending;
+	u64 chunk;
+
+	spin_lock_irq(&origin->lock);
+	snap = origin->restoring;
+	chunk = snap ? find_first_bit(origin->restore_pending,
+				      origin->nr_chunks) : 0;
+	spin_unlock_irq(&origin->lock);
+	if (!snap)
+		return false;
+	if (chunk < origin->nr_chunks) {
+		cimrepl_restore_chunk(origin, chunk);
+		return true;
+	}
+
+	/* every chunk is back: the origin is the snapshot's image again */
+	if (blkdev_issue_flush(origin->vol->backing.bdev))
+		pr_err("cimrepl: restoring %s: flush failed\n", origin->vol->name);
+	spin_lock_irq(&origin->lock);
+	pending = origin->restore_pending;
+	origin->restoring = NULL;
+	origin->restore_pending = NULL;
+	spin_unlock_irq(&origin->lock);
+	bitmap_free(pending);
+	pr_info("cimrepl: %s restored from snapshot %s\n", origin->vol->name,
+		snap->vol->name);
+	cimrepl_snapshot_notify(snap, CIMREPL_EVENT_STATE_CHANGED);
+	return false;
+}
+
+static void cimrepl_run_cow(struct cimrepl_origin *origin,
+			    struct cimrepl_cow *cow)
+{
+	struct bio *bio;
+
+	if (cow->restore) {
+		cimrepl_restore_chunk(origin, cow->chunk);
+		while ((bio = bio_list_pop(&cow->bios)))
+			cimrepl_origin_submit(origin, bio);
+	} else if (cow->snap) {
+		cimrepl_do_snapshot_cow(origin, cow);
+	} else {
+		cimrepl_do_origin_cow(origin, cow);
+	}
+}
+
 static void cimrepl_origin_work(struct work_struct *work)
 {
 	struct cimrepl_origin *origin =
@@ -604,13 +773,14 @@ static void cimrepl_origin_work(struct work_struct *work)
 		cow = list_first_entry_or_null(&origin->pending,
 					       struct cimrepl_cow, node);
 		spin_unlock_irq(&origin->lock);
-		if (!cow)
+		if (!cow) {
+			/* writes waiting come first, then the background */
+			if (cimrepl_restore_step(origin))
+				continue;
 			return;
+		}
 
-		if (cow->snap)
-			cimrepl_do_snapshot_cow(origin, cow);
-		else
-			cimrepl_do_origin_cow(origin, cow);
+		cimrepl_run_cow(origin, cow);
 
 		/*
 		 * Bios that arrived for this chunk while it was copied joined
@@ -619,14 +789,62 @@ static void cimrepl_origin_work(struct work_struct *work)
 		spin_lock_irq(&origin->lock);
 		list_del(&cow->node);
 		spin_unlock_irq(&origin->lock);
-		if (!bio_list_empty(&cow->bios)) {
-			if (cow->snap)
-				cimrepl_do_snapshot_cow(origin, cow);
-			else
-				cimrepl_do_origin_cow(origin, cow);
-		}
+		if (!bio_list_empty(&cow->bios))
+			cimrepl_run_cow(origin, cow);
 		kfree(cow);
 	}
+}
+
+struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol)
+{
+	return vol->snapshot->origin->vol;
+}
+
+int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
+			     const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	struct cimrepl_snapshot *snap = vol->snapshot;
+	struct cimrepl_origin *origin = snap->origin;
+	struct cimrepl_exception *e;
+	unsigned long *pending, chunk;
+	u64 total = 0;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	if (READ_ONCE(origin->restoring)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a restore onto this source is in progress");
+		return -EBUSY;
+	}
+	if (!cimrepl_snapshot_valid(snap)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the snapshot is Broken: it has no point in time to restore");
+		return -EINVAL;
+	}
+	pending = bitmap_zalloc(origin->nr_chunks, GFP_KERNEL);
+	if (!pending)
+		return -ENOMEM;
+
+	/* the chunks where the snapshot differs: those it reads from the pool */
+	cimrepl_volume_hold_io(origin->vol);
+	spin_lock_irq(&origin->lock);
+	xa_for_each(&origin->exceptions, chunk, e) {
+		if (chunk < origin->nr_chunks &&
+		    cimrepl_find_exception(origin, chunk, snap->seq)) {
+			__set_bit(chunk, pending);
+			total++;
+		}
+	}
+	origin->restore_pending = pending;
+	origin->restore_total = total;
+	origin->restore_done = 0;
+	WRITE_ONCE(origin->restoring, snap);
+	spin_unlock_irq(&origin->lock);
+	cimrepl_volume_release_io(origin->vol);
+
+	queue_work(origin->wq, &origin->work);
+	cimrepl_snapshot_notify(snap, CIMREPL_EVENT_STATE_CHANGED);
+	return 0;
 }
 
 static struct cimrepl_origin *cimrepl_origin_new(struct cimrepl_volume *vol,
@@ -642,6 +860,8 @@ static struct cimrepl_origin *cimrepl_origin_new(struct cimrepl_volume *vol,
 	origin->pool = pool;
 	origin->origin_id = origin_id;
 	origin->chunk_sectors = cimrepl_meta_chunk_sectors(&pool->meta);
+	origin->nr_chunks = DIV_ROUND_UP_ULL(get_capacity(vol->disk),
+					     origin->chunk_sectors);
 	INIT_LIST_HEAD(&origin->snapshots);
 	spin_lock_init(&origin->lock);
 	xa_init(&origin->exceptions);
@@ -669,6 +889,7 @@ static void cimrepl_origin_destroy(struct cimrepl_origin *origin)
 	unsigned long chunk;
 
 	destroy_workqueue(origin->wq);
+	bitmap_free(origin->restore_pending);
 	xa_for_each(&origin->exceptions, chunk, e) {
 		for (; e; e = next) {
 			next = e->next;
@@ -722,11 +943,19 @@ int cimrepl_snapshot_fill_sync(struct sk_buff *skb,
 			       struct cimrepl_snapshot *snap)
 {
 	struct cimrepl_origin *origin = snap->origin;
+	u64 done = 0, total = 0;
 	struct nlattr *nest;
-	u16 state;
+	u16 state, progress;
 
 	spin_lock_irq(&origin->lock);
 	state = snap->copy_state;
+	progress = state == CIMREPL_COPY_STATE_SYNCHRONIZED ?
+		   CIMREPL_PROGRESS_COMPLETED : CIMREPL_PROGRESS_DORMANT;
+	if (origin->restoring == snap) {
+		progress = CIMREPL_PROGRESS_RESTORING;
+		done = origin->restore_done;
+		total = origin->restore_total;
+	}
 	spin_unlock_irq(&origin->lock);
 
 	nest = nla_nest_start(skb, CIMREPL_A_SYNC);
@@ -737,9 +966,14 @@ int cimrepl_snapshot_fill_sync(struct sk_buff *skb,
 	    nla_put_u16(skb, CIMREPL_A_SYNC_SYNC_TYPE, CIMREPL_SYNC_TYPE_SNAPSHOT) ||
 	    nla_put_u16(skb, CIMREPL_A_SYNC_MODE, CIMREPL_MODE_SYNCHRONOUS) ||
 	    nla_put_u16(skb, CIMREPL_A_SYNC_COPY_STATE, state) ||
-	    nla_put_u16(skb, CIMREPL_A_SYNC_PROGRESS_STATUS,
-			state == CIMREPL_COPY_STATE_SYNCHRONIZED ?
-			CIMREPL_PROGRESS_COMPLETED : CIMREPL_PROGRESS_DORMANT) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_PROGRESS_STATUS, progress) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_CHUNKS_DONE, done,
+			      CIMREPL_A_SYNC_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_CHUNKS_TOTAL, total,
+			      CIMREPL_A_SYNC_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_BYTES_DONE,
+			      (done * origin->chunk_sectors) << SECTOR_SHIFT,
+			      CIMREPL_A_SYNC_PAD) ||
 	    nla_put_u32(skb, CIMREPL_A_SYNC_CHUNK_SIZE,
 			origin->chunk_sectors << SECTOR_SHIFT) ||
 	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_WHEN_ESTABLISHED,
@@ -1125,6 +1359,11 @@ int cimrepl_snapshot_delete(struct cimrepl_volume *vol,
 	int ret;
 
 	lockdep_assert_held(&cimrepl_config_lock);
+	if (READ_ONCE(snap->origin->restoring) == snap) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the snapshot is being restored onto its source");
+		return -EBUSY;
+	}
 	ret = cimrepl_device_close_for_removal(vol);
 	if (ret) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,

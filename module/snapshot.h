@@ -45,6 +45,18 @@ int cimrepl_snapshot_delete(struct cimrepl_volume *vol,
 			    const struct nlattr *attr,
 			    struct netlink_ext_ack *extack);
 
+/*
+ * Restore Operation: make the source of the snapshot device @vol equal to
+ * the snapshot, online, in the background (progress in the sync report).
+ * Caller holds cimrepl_config_lock.
+ */
+int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
+			     const struct nlattr *attr,
+			     struct netlink_ext_ack *extack);
+
+/* The source volume of snapshot device @vol. */
+struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol);
+
 /* Re-create the snapshots a loaded pool holds. Caller holds the lock. */
 int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
 			      const struct nlattr *attr,

@@ -432,6 +432,70 @@ TEST_F(snap, full_pool_breaks_the_snapshot_and_the_origin_goes_on)
 	EXPECT_EQ(0, check_pattern("/dev/cimrepl/s1", 0, MIB, 40));
 }
 
+static int modify(struct nlt_sock *s, struct nlt_msg *m, uint16_t op,
+		  const char *target)
+{
+	nlt_cmd(s, m, CIMREPL_CMD_SYNC_MODIFY_LIST, 0);
+	nlt_put_u16(m, CIMREPL_A_OPERATION, op);
+	nlt_nest_start(m, CIMREPL_A_ELEMENTS);
+	nlt_nest_start(m, 0);
+	nlt_put_str(m, CIMREPL_A_ELEM_TARGET_NAME, target);
+	nlt_nest_end(m);
+	nlt_nest_end(m);
+	return nlt_send(s, m);
+}
+
+TEST_F(snap, restore_makes_the_source_equal_to_the_snapshot_online)
+{
+	struct nlattr *a;
+	uint64_t total = 0, done = 0;
+	int progress = -1, i;
+
+	ASSERT_EQ(0, snapshot(&self->s, &self->m, "o0", "s0"));
+	ASSERT_EQ(0, write_pattern("/dev/cimrepl/o0", 0, 16 * MIB, 50));
+	ASSERT_EQ(0, snapshot(&self->s, &self->m, "o0", "s1"));
+
+	ASSERT_EQ(0, modify(&self->s, &self->m,
+			    CIMREPL_OP_RESTORE_FROM_REPLICA, "s0"))
+		TH_LOG("%s", self->s.ext_msg);
+	/* online: the source reads the snapshot's data at once */
+	EXPECT_EQ(0, check_pattern("/dev/cimrepl/o0", 0, 16 * MIB, 1));
+	/* and takes writes that the restore must not undo */
+	ASSERT_EQ(0, write_pattern("/dev/cimrepl/o0", 12 * MIB, MIB, 51));
+
+	for (i = 0; i < 600 && progress != CIMREPL_PROGRESS_COMPLETED; i++) {
+		nlt_cmd(&self->s, &self->m, CIMREPL_CMD_SYNC_GET, 0);
+		nlt_nest_start(&self->m, CIMREPL_A_SYNC);
+		nlt_put_str(&self->m, CIMREPL_A_SYNC_TARGET, "s0");
+		nlt_nest_end(&self->m);
+		ASSERT_EQ(0, nlt_send(&self->s, &self->m));
+		a = reply_nested(&self->s, CIMREPL_A_SYNC,
+				 CIMREPL_A_SYNC_PROGRESS_STATUS);
+		ASSERT_NE(NULL, a);
+		progress = *(uint16_t *)nlt_data(a);
+		if (progress == CIMREPL_PROGRESS_RESTORING) {
+			a = reply_nested(&self->s, CIMREPL_A_SYNC,
+					 CIMREPL_A_SYNC_CHUNKS_TOTAL);
+			total = a ? *(uint64_t *)nlt_data(a) : 0;
+			a = reply_nested(&self->s, CIMREPL_A_SYNC,
+					 CIMREPL_A_SYNC_CHUNKS_DONE);
+			done = a ? *(uint64_t *)nlt_data(a) : 0;
+			EXPECT_LE(done, total);
+		}
+		usleep(100 * 1000);
+	}
+	ASSERT_EQ(CIMREPL_PROGRESS_COMPLETED, progress);
+	if (total)	/* seen mid-way: the 16 MiB written since s0 */
+		EXPECT_EQ(16 * MIB / CHUNK, total);
+
+	EXPECT_EQ(0, check_pattern("/dev/cimrepl/o0", 0, 12 * MIB, 1));
+	EXPECT_EQ(0, check_pattern("/dev/cimrepl/o0", 12 * MIB, MIB, 51));
+	EXPECT_EQ(0, check_pattern("/dev/cimrepl/o0", 13 * MIB, 51 * MIB, 1));
+	/* the snapshots are untouched: s1 kept what the restore overwrote */
+	EXPECT_EQ(0, check_pattern("/dev/cimrepl/s0", 0, ORIGIN_MIB * MIB, 1));
+	EXPECT_EQ(0, check_pattern("/dev/cimrepl/s1", 0, 16 * MIB, 50));
+}
+
 TEST_F(snap, bad_requests_change_nothing)
 {
 	const char *const dup_src[] = { "o0", "o0" };
