@@ -275,8 +275,10 @@ static int cimrepl_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 static int cimrepl_fill_volume(struct sk_buff *skb, struct cimrepl_volume *vol)
 {
 	struct block_device *backing = vol->backing.bdev;
+	u64 flushes, fua_writes;
 	struct nlattr *nest;
 
+	cimrepl_volume_flush_stats(vol, &flushes, &fua_writes);
 	nest = nla_nest_start(skb, CIMREPL_A_VOLUME);
 	if (!nest)
 		return -EMSGSIZE;
@@ -288,7 +290,11 @@ static int cimrepl_fill_volume(struct sk_buff *skb, struct cimrepl_volume *vol)
 	    nla_put_u32(skb, CIMREPL_A_VOLUME_OPEN_COUNT,
 			cimrepl_volume_open_count(vol)) ||
 	    nla_put_u32(skb, CIMREPL_A_VOLUME_REPLICAS, vol->replicas) ||
-	    nla_put_u16(skb, CIMREPL_A_VOLUME_ROLE, vol->role))
+	    nla_put_u16(skb, CIMREPL_A_VOLUME_ROLE, vol->role) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_VOLUME_FLUSHES, flushes,
+			      CIMREPL_A_VOLUME_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_VOLUME_FUA_WRITES, fua_writes,
+			      CIMREPL_A_VOLUME_PAD))
 		goto cancel;
 	/* replicas have no backing device of their own */
 	if (backing &&

@@ -1439,9 +1439,58 @@ static int cimrepl_assemble_check(struct cimrepl_pool *pool,
 	return 0;
 }
 
+/*
+ * Undo a partial assembly: every snapshot device of @pool goes, its origin
+ * state too; nothing on disk changes. Caller holds the lock.
+ */
+static void cimrepl_snapshot_disassemble(struct cimrepl_pool *pool)
+{
+	struct cimrepl_snapshot *snap, *tmp;
+	struct cimrepl_origin *origin;
+	struct cimrepl_volume *vol, *dev;
+
+	for (;;) {
+		origin = NULL;
+		list_for_each_entry(vol, &cimrepl_volumes, node)
+			if (vol->origin && vol->origin->pool == pool)
+				origin = vol->origin;
+		if (!origin)
+			return;
+		list_for_each_entry_safe(snap, tmp, &origin->snapshots, node) {
+			dev = snap->vol;
+			spin_lock_irq(&origin->lock);
+			list_del(&snap->node);
+			spin_unlock_irq(&origin->lock);
+			origin->vol->replicas--;
+			dev->snapshot = NULL;
+			if (dev->added)
+				cimrepl_device_remove(dev, NULL, NULL);
+			else
+				cimrepl_device_discard(dev);
+			kfree(snap);
+		}
+		cimrepl_origin_detach(origin);
+	}
+}
+
+static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
+				  const struct nlattr *attr,
+				  struct netlink_ext_ack *extack);
+
 int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
 			      const struct nlattr *attr,
 			      struct netlink_ext_ack *extack)
+{
+	int ret = cimrepl_snapshot_build(pool, attr, extack);
+
+	if (ret)
+		cimrepl_snapshot_disassemble(pool);
+	return ret;
+}
+
+static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
+				  const struct nlattr *attr,
+				  struct netlink_ext_ack *extack)
 {
 	struct cimrepl_meta *meta = &pool->meta;
 	struct cimrepl_origin *origin;

@@ -42,6 +42,15 @@ struct cimrepl_volume *cimrepl_volume_find(const char *name)
 	return NULL;
 }
 
+void cimrepl_volume_flush_stats(struct cimrepl_volume *vol, u64 *flushes,
+				u64 *fua_writes)
+{
+	spin_lock_irq(&vol->lock);
+	*flushes = vol->flushes;
+	*fua_writes = vol->fua_writes;
+	spin_unlock_irq(&vol->lock);
+}
+
 unsigned int cimrepl_volume_open_count(struct cimrepl_volume *vol)
 {
 	unsigned int count;
@@ -134,6 +143,11 @@ static void cimrepl_volume_submit_bio(struct bio *bio)
 		return;
 	}
 	vol->inflight++;
+	/* SYNCHRONIZE CACHE from an initiator arrives as a preflush */
+	if (bio->bi_opf & REQ_PREFLUSH)
+		vol->flushes++;
+	if (bio->bi_opf & REQ_FUA)
+		vol->fua_writes++;
 	spin_unlock_irq(&vol->lock);
 
 	bio = cimrepl_volume_split(vol, bio);
@@ -302,6 +316,7 @@ int cimrepl_device_add(struct cimrepl_volume *vol)
 	if (ret)
 		return ret;
 	list_add_tail(&vol->node, &cimrepl_volumes);
+	vol->added = true;
 	__module_get(THIS_MODULE);
 	cimrepl_nl_notify_volume(vol, CIMREPL_EVENT_CREATED);
 	return 0;

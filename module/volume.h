@@ -37,12 +37,16 @@ struct cimrepl_snapshot;
  * @snapshot: for a snapshot device, the snapshot it shows
  * @chunk_sectors: when set, bios are split at multiples of it before the
  *	engines see them; changed only while I/O is held
- * @lock: protects @open_count, @deleting, @held, @deferred and @inflight;
+ * @lock: protects @open_count, @deleting, @held, @deferred, @flushes,
+ *	@fua_writes and @inflight;
  *	taken with interrupts disabled because bio completion takes it
  * @open_count: openers of @disk (a LIO backstore, a mount, a process)
  * @deleting: set once deletion is decided; new opens fail with -ENXIO
  * @held: new bios are queued on @deferred instead of being submitted
  * @deferred: bios that arrived while @held, in arrival order
+ * @flushes: preflush bios received (a SCSI SYNCHRONIZE CACHE becomes one)
+ * @fua_writes: FUA writes received
+ * @added: visible (cimrepl_device_add() done); under cimrepl_config_lock
  * @inflight: clones submitted to @backing and not yet completed
  * @drained: woken when @inflight drops to zero
  *
@@ -69,6 +73,9 @@ struct cimrepl_volume {
 	bool deleting;
 	bool held;
 	struct bio_list deferred;
+	u64 flushes;
+	u64 fua_writes;
+	bool added;
 	unsigned int inflight;
 	wait_queue_head_t drained;
 };
@@ -148,6 +155,8 @@ static inline u64 cimrepl_volume_bytes(const struct cimrepl_volume *vol)
 }
 
 unsigned int cimrepl_volume_open_count(struct cimrepl_volume *vol);
+void cimrepl_volume_flush_stats(struct cimrepl_volume *vol, u64 *flushes,
+				u64 *fua_writes);
 
 /*
  * Hold new I/O on @vol and wait for the I/O in flight to complete; release

@@ -496,6 +496,48 @@ TEST_F(snap, restore_makes_the_source_equal_to_the_snapshot_online)
 	EXPECT_EQ(0, check_pattern("/dev/cimrepl/s1", 0, 16 * MIB, 50));
 }
 
+TEST_F(snap, a_pool_too_small_for_its_metadata_is_enospc)
+{
+	char dev[32];
+
+	ASSERT_EQ(0, make_loop("tiny", 1, dev, sizeof(dev)));
+	nlt_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_CREATE, 0);
+	nlt_nest_start(&self->m, CIMREPL_A_POOL);
+	nlt_put_str(&self->m, CIMREPL_A_POOL_NAME, "tiny");
+	nlt_put_str(&self->m, CIMREPL_A_POOL_PATH, dev);
+	nlt_put_u32(&self->m, CIMREPL_A_POOL_CHUNK_SIZE, 1 << 20);
+	nlt_put(&self->m, CIMREPL_A_POOL_FORMAT, NULL, 0);
+	nlt_nest_end(&self->m);
+	EXPECT_EQ(-ENOSPC, nlt_send(&self->s, &self->m));
+	EXPECT_NE('\0', self->s.ext_msg[0]);
+	EXPECT_EQ(-ENOENT, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_GET,
+				    "tiny", NULL, false));
+	/* and a device with no pool on it is not loaded as one */
+	EXPECT_EQ(-EINVAL, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_CREATE,
+				    "tiny", dev, false));
+	EXPECT_NE('\0', self->s.ext_msg[0]);
+	sh("losetup -d %s; rm -f /tmp/tiny", dev);
+}
+
+/* Loading a pool whose snapshots cannot come back changes nothing. */
+TEST_F(snap, a_pool_whose_snapshots_cannot_be_assembled_is_refused)
+{
+	char dev[32];
+
+	ASSERT_EQ(0, snapshot(&self->s, &self->m, "o0", "s0"));
+	ASSERT_EQ(0, make_loop("pool-copy", POOL_MIB, dev, sizeof(dev)));
+	ASSERT_EQ(0, sh("dd if=%s of=%s bs=1M status=none", self->pool_dev, dev));
+	/* its snapshot s0 of o0 exists already, from pool p0 */
+	EXPECT_GT(0, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_CREATE, "p1",
+			      dev, false));
+	EXPECT_NE('\0', self->s.ext_msg[0]);
+	EXPECT_EQ(-ENOENT, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_GET,
+				    "p1", NULL, false));
+	EXPECT_EQ(1, sync_count(&self->s, &self->m));
+	EXPECT_EQ(0, check_pattern("/dev/cimrepl/s0", 0, MIB, 1));
+	sh("losetup -d %s; rm -f /tmp/pool-copy", dev);
+}
+
 TEST_F(snap, bad_requests_change_nothing)
 {
 	const char *const dup_src[] = { "o0", "o0" };

@@ -217,6 +217,30 @@ TEST_F(volume, advertises_a_write_cache_with_fua)
 	EXPECT_EQ(0, access("/sys/block/ram2/holders/cimrepl!" VOL, F_OK));
 }
 
+static uint64_t volume_u64(struct nlt_sock *s, struct nlt_msg *m, int attr)
+{
+	struct nlattr *nest, *a;
+
+	if (volume_cmd(s, m, CIMREPL_CMD_VOLUME_GET, VOL, NULL))
+		return 0;
+	nest = nlt_reply_find(s, CIMREPL_A_VOLUME);
+	a = nest ? nlt_find(nlt_data(nest), nlt_len(nest), attr) : NULL;
+	return a ? *(uint64_t *)nlt_data(a) : 0;
+}
+
+/* fsync() of the block device sends a flush; the volume counts it. */
+TEST_F(volume, flushes_reach_the_volume)
+{
+	uint64_t before = volume_u64(&self->s, &self->m, CIMREPL_A_VOLUME_FLUSHES);
+	int fd = open(VOL_DEV, O_WRONLY);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(fd, "x", 1));
+	ASSERT_EQ(0, fsync(fd));
+	close(fd);
+	EXPECT_LT(before, volume_u64(&self->s, &self->m, CIMREPL_A_VOLUME_FLUSHES));
+}
+
 TEST_F(volume, duplicate_name_is_eexist_and_changes_nothing)
 {
 	EXPECT_EQ(-EEXIST, volume_cmd(&self->s, &self->m,

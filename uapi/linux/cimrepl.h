@@ -225,6 +225,8 @@ enum cimrepl_volume_attr {
 	CIMREPL_A_VOLUME_OPEN_COUNT,	/* u32: openers of the device, read-only */
 	CIMREPL_A_VOLUME_REPLICAS,	/* u32: replicas of this source, read-only */
 	CIMREPL_A_VOLUME_ROLE,		/* u16: CIMREPL_ROLE_*, read-only */
+	CIMREPL_A_VOLUME_FLUSHES,	/* u64: flushes received, read-only */
+	CIMREPL_A_VOLUME_FUA_WRITES,	/* u64: FUA writes received, read-only */
 
 	__CIMREPL_A_VOLUME_MAX
 };
