@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cimrepl internals shared by the files of the module: limits, the engine
- * table and the module-wide registry of managed devices.
+ * cimrepl internals shared by the files of the module: limits and the
+ * engine descriptor. Devices live in volume.h, pools in pool.h.
  */
 #ifndef CIMREPL_H
 #define CIMREPL_H
@@ -13,7 +13,7 @@
 
 #define CIMREPL_MODULE_VERSION		"0.1.0"
 
-/* Longest list CIMREPL_CMD_REPLICA_CREATE_LIST accepts in one request. */
+/* Longest list a create-list or modify-list request may carry. */
 #define CIMREPL_MAX_ELEMENTS		64
 /* Most managed devices (volumes and replicas) at once. */
 #define CIMREPL_MAX_DEVICES		1024

@@ -642,7 +642,7 @@ static int cimrepl_check_elements(struct genl_info *info, unsigned long required
 		if (ret)
 			return ret;
 		for_each_set_bit(type, &required, CIMREPL_A_ELEM_MAX + 1) {
-			if (!tb[type]) {
+			if (NL_REQ_ATTR_CHECK(info->extack, elem, tb, type)) {
 				cimrepl_elem_err(info->extack, elem, index,
 						 "missing a required attribute");
 				return -EINVAL;
@@ -916,6 +916,12 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 	if (ret)
 		return ret;
 	op = nla_get_u16(info->attrs[CIMREPL_A_OPERATION]);
+	/* the standard assigns nothing between Suspend and Prepare */
+	if (op > CIMREPL_OP_SUSPEND && op < CIMREPL_OP_PREPARE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_OPERATION],
+				    "not an Operation value of the standard");
+		return -EINVAL;
+	}
 	if (op != CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
 	    op != CIMREPL_OP_RESTORE_FROM_REPLICA) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_OPERATION],

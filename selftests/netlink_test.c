@@ -252,6 +252,18 @@ TEST_F(nl, sync_type_outside_the_cim_value_map_is_erange)
 	EXPECT_NE('\0', self->s.ext_msg[0]);
 }
 
+/* 23 lies inside the policy's range but is not a value of the standard. */
+TEST_F(nl, operation_value_the_standard_skips_is_einval)
+{
+	nlt_cmd(&self->s, &self->m, CIMREPL_CMD_SYNC_MODIFY_LIST, 0);
+	nlt_put_u16(&self->m, CIMREPL_A_OPERATION, CIMREPL_OP_SUSPEND + 1);
+	nlt_nest_start(&self->m, CIMREPL_A_ELEMENTS);
+	element(&self->m, 0, NULL, "snap0");
+	nlt_nest_end(&self->m);
+	EXPECT_EQ(-EINVAL, nlt_send(&self->s, &self->m));
+	EXPECT_NE('\0', self->s.ext_msg[0]);
+}
+
 TEST_F(nl, tokenized_clone_is_not_supported)
 {
 	create_list_request(&self->s, &self->m, CIMREPL_SYNC_TYPE_TOKENIZED_CLONE);

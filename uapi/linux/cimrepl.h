@@ -96,8 +96,9 @@
  *		CIMREPL_A_CHUNK_SIZE: u32, bytes, power of two
  *		CIMREPL_A_THROTTLE: u32, KiB/s for the background copy, 0 = none
  *		CIMREPL_A_ELEMENTS: required, nest of up to
- *			CIMREPL_A_CAPS_MAX_ELEMENTS CIMREPL_A_ELEMENTS_ITEM nests
- *			(attribute type = index), each of CIMREPL_A_ELEM_*:
+ *			CIMREPL_A_CAPS_MAX_ELEMENTS nests whose attribute
+ *			type is the element's index (0, 1, ...), each of
+ *			CIMREPL_A_ELEM_*:
  *			CIMREPL_A_ELEM_SOURCE: string, required, a volume name
  *			CIMREPL_A_ELEM_TARGET_NAME: string, required, the name
  *				of the replica device to create
@@ -122,8 +123,8 @@
  *	synchronizations, atomically (all or none):
  *		CIMREPL_A_OPERATION: u16, required, CIMREPL_OP_*
  *		CIMREPL_A_FORCE: flag
- *		CIMREPL_A_ELEMENTS: nest of CIMREPL_A_ELEMENTS_ITEM nests
- *			each with CIMREPL_A_ELEM_TARGET_NAME
+ *		CIMREPL_A_ELEMENTS: indexed nests as above, each with
+ *			CIMREPL_A_ELEM_TARGET_NAME
  *	An operation that is not valid in a synchronization's current
  *	CopyState fails with -EINVAL and a message naming the state.
  *
@@ -185,7 +186,7 @@ enum cimrepl_attr {
 	CIMREPL_A_MODE,			/* u16: CIMREPL_MODE_* */
 	CIMREPL_A_CHUNK_SIZE,		/* u32: bytes */
 	CIMREPL_A_THROTTLE,		/* u32: KiB/s, 0 = unthrottled */
-	CIMREPL_A_ELEMENTS,		/* nest: CIMREPL_A_ELEMENTS_ITEM */
+	CIMREPL_A_ELEMENTS,		/* nest of indexed nests: CIMREPL_A_ELEM_* */
 	CIMREPL_A_OPERATION,		/* u16: CIMREPL_OP_* */
 	CIMREPL_A_FORCE,		/* flag */
 	CIMREPL_A_EVENT,		/* u16: CIMREPL_EVENT_* */
@@ -257,9 +258,9 @@ enum cimrepl_pool_attr {
 
 #define CIMREPL_A_POOL_MAX (__CIMREPL_A_POOL_MAX - 1)
 
-/* CIMREPL_A_ELEMENTS holds CIMREPL_A_ELEMENTS_ITEM-style entries whose
- * attribute type is the element's index in the list (0, 1, 2...); each is a
- * nest of CIMREPL_A_ELEM_*.
+/* CIMREPL_A_ELEMENTS holds one nest per element whose attribute type is
+ * the element's index in the list (0, 1, 2...); each is a nest of
+ * CIMREPL_A_ELEM_*.
  */
 enum cimrepl_elem_attr {
 	CIMREPL_A_ELEM_UNSPEC,
@@ -515,6 +516,7 @@ enum cimrepl_operation {
 	CIMREPL_OP_REVERSE_ROLES = 20,
 	CIMREPL_OP_SPLIT = 21,
 	CIMREPL_OP_SUSPEND = 22,
+	/* 23 is not assigned */
 	CIMREPL_OP_PREPARE = 24,
 	CIMREPL_OP_RESET_TO_ADAPTIVE = 25,
 };
