@@ -533,12 +533,23 @@ cimrepl_copy_chunk(struct cimrepl_origin *origin, u64 chunk,
 
 	mutex_lock(&meta->lock);
 	ret = cimrepl_pool_alloc_chunk(pool, &pool_chunk);
-	if (ret)
-		goto out_unlock;
+	mutex_unlock(&meta->lock);
+	if (ret) {
+		kfree(e);
+		return ERR_PTR(ret);
+	}
+
+	/*
+	 * The copy runs without the metadata lock, so that other origins of
+	 * the pool can commit meanwhile: until its record is written, the
+	 * chunk is free on disk, and a crash loses nothing but the copy.
+	 */
 	ret = cimrepl_copy(&origin->copier, src_bdev, src_sector,
 			   pool->backing.bdev,
 			   cimrepl_meta_chunk_sector(meta, pool_chunk),
 			   cimrepl_chunk_len(origin, chunk));
+
+	mutex_lock(&meta->lock);
 	if (!ret) {
 		rec = &meta->chunks[pool_chunk];
 		rec->origin_chunk = cpu_to_le64(chunk);
@@ -551,7 +562,6 @@ cimrepl_copy_chunk(struct cimrepl_origin *origin, u64 chunk,
 	}
 	if (ret)
 		cimrepl_pool_free_chunk(pool, pool_chunk);
-out_unlock:
 	mutex_unlock(&meta->lock);
 	if (ret) {
 		kfree(e);
