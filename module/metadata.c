@@ -215,6 +215,26 @@ static sector_t cimrepl_meta_data_start(u64 nr_chunks, u32 chunk_sectors)
 			(sector_t)chunk_sectors);
 }
 
+/* The highest generation of any valid superblock copy on the device. */
+static u64 cimrepl_meta_max_generation(struct cimrepl_meta *meta)
+{
+	struct cimrepl_meta_header *hdr = meta->buf;
+	unsigned int copy;
+	u64 gen = 0;
+
+	for (copy = 0; copy < 2; copy++) {
+		if (cimrepl_meta_io(meta->bdev,
+				    cimrepl_meta_block_sector(CIMREPL_META_SUPER_BLOCK,
+							      copy),
+				    meta->buf, REQ_OP_READ))
+			continue;
+		if (cimrepl_meta_valid(meta->buf, CIMREPL_META_SUPER_BLOCK,
+				       CIMREPL_META_SUPER, 0))
+			gen = max(gen, le64_to_cpu(hdr->generation));
+	}
+	return gen;
+}
+
 int cimrepl_meta_format(struct cimrepl_meta *meta, struct block_device *bdev,
 			u32 chunk_sectors)
 {
@@ -248,18 +268,25 @@ int cimrepl_meta_format(struct cimrepl_meta *meta, struct block_device *bdev,
 	meta->super.created_ns = cpu_to_le64(ktime_get_real_ns());
 
 	/*
+	 * A pool formatted over an old one must never read back a block of
+	 * the old one: start above any generation on the device and write
+	 * both copies of every block.
+	 */
+	meta->generation = cimrepl_meta_max_generation(meta);
+
+	/*
 	 * Empty tables first, the superblock last: until the superblock is
 	 * written, nothing on the device claims to be this pool.
 	 */
 	mutex_lock(&meta->lock);
-	for (i = 0; i < blocks && !ret; i++)
-		ret = cimrepl_meta_write_chunk_block(meta, i, 0);
-	if (!ret) {
+	for (i = 0; i < 2 * blocks && !ret; i++)
+		ret = cimrepl_meta_write_chunk_block(meta, i / 2, 0);
+	for (i = 0; i < 2 && !ret; i++) {
 		memset(meta->buf, 0, CIMREPL_META_BLOCK);
 		ret = cimrepl_meta_write_block(meta, CIMREPL_META_SNAPSHOT_BLOCK,
 					       CIMREPL_META_SNAPSHOT_TABLE, 0);
 	}
-	if (!ret)
+	for (i = 0; i < 2 && !ret; i++)
 		ret = cimrepl_meta_write_super(meta);
 	mutex_unlock(&meta->lock);
 	if (ret)

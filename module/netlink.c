@@ -22,6 +22,9 @@
 
 static struct genl_family cimrepl_genl_family;
 
+/* Generous bound of one CIMREPL_A_SYNC nest's size in a message. */
+#define CIMREPL_SYNC_NEST_SIZE	512
+
 /* not const: 6.1's nla_policy points at a mutable range */
 static struct netlink_range_validation cimrepl_chunk_size_range = {
 	.min = CIMREPL_CHUNK_SIZE_MIN,
@@ -532,6 +535,7 @@ static int cimrepl_pool_msg(struct sk_buff *skb, struct cimrepl_pool *pool,
 			    u32 portid, u32 seq, int flags)
 {
 	struct cimrepl_meta *meta = &pool->meta;
+	u32 snapshots = 0, i;
 	struct nlattr *nest;
 	u64 free_bytes;
 	void *hdr;
@@ -539,6 +543,9 @@ static int cimrepl_pool_msg(struct sk_buff *skb, struct cimrepl_pool *pool,
 	mutex_lock(&meta->lock);
 	free_bytes = (pool->free_chunks * cimrepl_meta_chunk_sectors(meta)) <<
 		     SECTOR_SHIFT;
+	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++)
+		if (meta->snapshots[i].seq)
+			snapshots++;
 	mutex_unlock(&meta->lock);
 
 	hdr = genlmsg_put(skb, portid, seq, &cimrepl_genl_family, flags,
@@ -555,7 +562,7 @@ static int cimrepl_pool_msg(struct sk_buff *skb, struct cimrepl_pool *pool,
 			      CIMREPL_A_POOL_PAD) ||
 	    nla_put_u32(skb, CIMREPL_A_POOL_CHUNK_SIZE,
 			cimrepl_meta_chunk_sectors(meta) << SECTOR_SHIFT) ||
-	    nla_put_u32(skb, CIMREPL_A_POOL_SNAPSHOTS, pool->users)) {
+	    nla_put_u32(skb, CIMREPL_A_POOL_SNAPSHOTS, snapshots)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -784,8 +791,10 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 		count++;
 	}
 
+	/* room for every element's CIMREPL_A_SYNC nest */
 	ret = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE + count * CIMREPL_SYNC_NEST_SIZE,
+			  GFP_KERNEL);
 	if (!msg)
 		goto out_free;
 	hdr = genlmsg_put_reply(msg, info, &cimrepl_genl_family, 0,
@@ -958,11 +967,9 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 				goto out_unlock;
 			}
 		}
-		if (op == CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
-		    cimrepl_volume_open_count(vol)) {
+		if (cimrepl_snapshot_check(vol, op, &ret)) {
 			cimrepl_elem_err(info->extack, elem, count,
-					 "the replica is open (a LIO backstore or another user holds it)");
-			ret = -EBUSY;
+					 "not possible in the synchronization's current state (open, Broken or restoring)");
 			goto out_unlock;
 		}
 		vols[count++] = vol;

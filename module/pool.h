@@ -20,7 +20,8 @@
  * @meta: its metadata; @meta.lock also protects @used and @free_chunks
  * @used: allocation bitmap of the data chunks
  * @free_chunks: clear bits in @used
- * @users: snapshots in this pool; protected by cimrepl_config_lock
+ * @users: origins whose snapshots live in this pool; protected by
+ *	cimrepl_config_lock
  *
  * Each pool holds a module reference for as long as it exists; it cannot
  * be removed while @users is non-zero.

@@ -248,18 +248,20 @@ static struct cimrepl_cow *cimrepl_find_cow(struct cimrepl_origin *origin,
 
 /*
  * Queue @bio behind a copy of @chunk for @snap (NULL: the origin). Caller
- * holds @lock; returns false when memory is short (the caller fails the bio).
+ * holds @lock and passes a preallocated entry in *@spare, which is used
+ * (and set to NULL) when no copy of this chunk is pending yet.
  */
 static bool cimrepl_queue_cow(struct cimrepl_origin *origin, u64 chunk,
 			      struct cimrepl_snapshot *snap, bool restore,
-			      struct bio *bio)
+			      struct bio *bio, struct cimrepl_cow **spare)
 {
 	struct cimrepl_cow *cow = cimrepl_find_cow(origin, chunk, snap, restore);
 
 	if (!cow) {
-		cow = kzalloc(sizeof(*cow), GFP_ATOMIC);
+		cow = *spare;
 		if (!cow)
 			return false;
+		*spare = NULL;
 		cow->chunk = chunk;
 		cow->snap = snap;
 		cow->restore = restore;
@@ -300,7 +302,8 @@ static u32 cimrepl_chunk_len(struct cimrepl_origin *origin, u64 chunk)
  */
 static bool cimrepl_origin_restoring(struct cimrepl_origin *origin,
 				     struct bio *bio, u64 chunk,
-				     sector_t *pool_sector, bool *failed)
+				     sector_t *pool_sector, bool *failed,
+				     struct cimrepl_cow **spare)
 {
 	struct cimrepl_snapshot *snap = origin->restoring;
 	struct cimrepl_exception *e;
@@ -308,7 +311,8 @@ static bool cimrepl_origin_restoring(struct cimrepl_origin *origin,
 	if (!snap || !test_bit(chunk, origin->restore_pending))
 		return false;
 	if (op_is_write(bio_op(bio))) {
-		*failed = !cimrepl_queue_cow(origin, chunk, snap, true, bio);
+		*failed = !cimrepl_queue_cow(origin, chunk, snap, true, bio,
+					     spare);
 		return true;
 	}
 	e = cimrepl_find_exception(origin, chunk, snap->seq);
@@ -323,36 +327,50 @@ void cimrepl_origin_submit(struct cimrepl_origin *origin, struct bio *bio)
 	struct cimrepl_volume *vol = origin->vol;
 	u64 chunk = cimrepl_chunk_of(origin, bio);
 	bool queued = false, failed = false;
+	struct cimrepl_cow *spare = NULL;
 	sector_t pool_sector = 0;
+	unsigned int gen = 0;
 
 	if (!bio_sectors(bio))
 		goto remap;
-	if (READ_ONCE(origin->restoring)) {
-		spin_lock_irq(&origin->lock);
-		queued = cimrepl_origin_restoring(origin, bio, chunk,
-						  &pool_sector, &failed);
-		spin_unlock_irq(&origin->lock);
-		if (failed) {
+	/* ->submit_bio may sleep: the queue entry is taken before the lock */
+	if (op_is_write(bio_op(bio)) || READ_ONCE(origin->restoring)) {
+		spare = kzalloc(sizeof(*spare), GFP_NOIO);
+		if (!spare) {
 			cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
 			return;
 		}
+	}
+	if (READ_ONCE(origin->restoring)) {
+		spin_lock_irq(&origin->lock);
+		queued = cimrepl_origin_restoring(origin, bio, chunk,
+						  &pool_sector, &failed, &spare);
 		if (queued && pool_sector) {
+			gen = origin->reader_gen;
+			origin->readers[gen]++;
+		}
+		spin_unlock_irq(&origin->lock);
+		if (queued && pool_sector) {
+			kfree(spare);
 			cimrepl_volume_remap(vol, bio, origin->pool->backing.bdev,
-					     pool_sector, NULL, 0);
+					     pool_sector, origin, gen);
 			return;
 		}
-		if (queued)
-			return;
+		if (queued || failed)
+			goto out;
 	}
 	if (op_is_write(bio_op(bio))) {
 		spin_lock_irq(&origin->lock);
 		if (cimrepl_find_cow(origin, chunk, NULL, false) ||
 		    cimrepl_origin_needs_copy(origin, chunk)) {
-			queued = cimrepl_queue_cow(origin, chunk, NULL, false, bio);
+			queued = cimrepl_queue_cow(origin, chunk, NULL, false,
+						   bio, &spare);
 			failed = !queued;
 		}
 		spin_unlock_irq(&origin->lock);
 	}
+out:
+	kfree(spare);
 	if (failed) {
 		cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
 		return;
@@ -380,7 +398,9 @@ void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
 	struct cimrepl_volume *vol = snap->vol;
 	struct block_device *pool_bdev = origin->pool->backing.bdev;
 	u64 chunk = cimrepl_chunk_of(origin, bio);
+	struct cimrepl_cow *spare = NULL;
 	struct cimrepl_exception *e;
+	struct block_device *bdev;
 	unsigned int gen;
 	sector_t sector;
 
@@ -389,34 +409,46 @@ void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
 		cimrepl_volume_remap(vol, bio, pool_bdev, 0, NULL, 0);
 		return;
 	}
+	if (op_is_write(bio_op(bio))) {
+		spare = kzalloc(sizeof(*spare), GFP_NOIO);
+		if (!spare) {
+			cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
+			return;
+		}
+	}
 
 	spin_lock_irq(&origin->lock);
 	if (!cimrepl_snapshot_valid(snap)) {
 		spin_unlock_irq(&origin->lock);
+		kfree(spare);
 		cimrepl_volume_end_bio(vol, bio, BLK_STS_IOERR);
 		return;
 	}
 	e = cimrepl_find_exception(origin, chunk, snap->seq);
 	if (op_is_write(bio_op(bio)) && !(e && e->private_copy)) {
-		bool queued = cimrepl_queue_cow(origin, chunk, snap, false, bio);
+		bool queued = cimrepl_queue_cow(origin, chunk, snap, false, bio,
+						&spare);
 
 		spin_unlock_irq(&origin->lock);
+		kfree(spare);
 		if (!queued)
 			cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
 		return;
 	}
 	if (e) {
+		/* a pool chunk is not reused while a read of it is in flight */
+		bdev = pool_bdev;
 		sector = cimrepl_pool_sector(origin, e, bio);
-		spin_unlock_irq(&origin->lock);
-		cimrepl_volume_remap(vol, bio, pool_bdev, sector, NULL, 0);
-		return;
+	} else {
+		/* the origin still holds this chunk's point-in-time data */
+		bdev = origin->vol->backing.bdev;
+		sector = bio->bi_iter.bi_sector;
 	}
-	/* the origin still holds this chunk's point-in-time data */
 	gen = origin->reader_gen;
 	origin->readers[gen]++;
 	spin_unlock_irq(&origin->lock);
-	cimrepl_volume_remap(vol, bio, origin->vol->backing.bdev,
-			     bio->bi_iter.bi_sector, origin, gen);
+	kfree(spare);
+	cimrepl_volume_remap(vol, bio, bdev, sector, origin, gen);
 }
 
 /* Wait for the snapshot reads served from the origin before this moment. */
@@ -432,12 +464,22 @@ static void cimrepl_origin_wait_readers(struct cimrepl_origin *origin)
 	spin_unlock_irq(&origin->lock);
 }
 
+/*
+ * Insert @e; the caller reserved the slot with cimrepl_reserve_slot()
+ * before taking @lock, so the store allocates nothing.
+ */
 static void cimrepl_insert_exception(struct cimrepl_origin *origin, u64 chunk,
 				     struct cimrepl_exception *e)
 {
 	e->next = cimrepl_exceptions(origin, chunk);
-	/* the slot exists: xa_reserve() at queueing time is overkill here */
-	xa_store(&origin->exceptions, chunk, e, GFP_ATOMIC);
+	WARN_ON_ONCE(xa_is_err(xa_store(&origin->exceptions, chunk, e,
+					GFP_ATOMIC)));
+}
+
+/* Make sure chunk @chunk has a slot in the index; may sleep. */
+static int cimrepl_reserve_slot(struct cimrepl_origin *origin, u64 chunk)
+{
+	return xa_reserve(&origin->exceptions, chunk, GFP_NOIO);
 }
 
 static void cimrepl_remove_exception(struct cimrepl_origin *origin, u64 chunk,
@@ -465,6 +507,7 @@ static void cimrepl_snapshot_notify(struct cimrepl_snapshot *snap, u16 event);
 static void cimrepl_drop_exceptions(struct cimrepl_origin *origin, u32 seq);
 static u32 cimrepl_latest_valid_seq(struct cimrepl_origin *origin);
 static void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap);
+static void cimrepl_restore_abort(struct cimrepl_origin *origin);
 
 /*
  * The pool could not take a copy: the snapshots that needed it lose their
@@ -487,14 +530,12 @@ static void cimrepl_break_snapshots(struct cimrepl_origin *origin, u64 chunk,
 	}
 	spin_unlock_irq(&origin->lock);
 
-	/* a broken snapshot's copies serve no one: give them back */
-	for (i = 0; i < n; i++) {
-		cimrepl_drop_exceptions(origin, broken[i]->seq);
-		spin_lock_irq(&origin->lock);
+	/* Broken first, in memory and on disk: then no read trusts its map */
+	spin_lock_irq(&origin->lock);
+	for (i = 0; i < n; i++)
 		broken[i]->copy_state = CIMREPL_COPY_STATE_BROKEN;
-		origin->latest_seq = cimrepl_latest_valid_seq(origin);
-		spin_unlock_irq(&origin->lock);
-	}
+	origin->latest_seq = cimrepl_latest_valid_seq(origin);
+	spin_unlock_irq(&origin->lock);
 
 	mutex_lock(&meta->lock);
 	for (i = 0; i < n; i++)
@@ -504,6 +545,10 @@ static void cimrepl_break_snapshots(struct cimrepl_origin *origin, u64 chunk,
 		pr_err("cimrepl: pool %s: cannot record broken snapshots\n",
 		       origin->pool->name);
 	mutex_unlock(&meta->lock);
+
+	/* its copies serve no one now: give them back */
+	for (i = 0; i < n; i++)
+		cimrepl_drop_exceptions(origin, broken[i]->seq);
 	for (i = 0; i < n; i++) {
 		pr_warn("cimrepl: snapshot %s is broken: pool %s is full or failing\n",
 			broken[i]->vol->name, origin->pool->name);
@@ -604,11 +649,14 @@ static void cimrepl_do_origin_cow(struct cimrepl_origin *origin,
 	spin_unlock_irq(&origin->lock);
 
 	if (users) {
-		e = cimrepl_copy_chunk(origin, cow->chunk, vol->backing.bdev,
+		e = cimrepl_reserve_slot(origin, cow->chunk) ? ERR_PTR(-ENOMEM) :
+		    cimrepl_copy_chunk(origin, cow->chunk, vol->backing.bdev,
 				       cow->chunk * origin->chunk_sectors,
 				       from, to, false);
 		if (IS_ERR(e)) {
 			cimrepl_break_snapshots(origin, cow->chunk, from, to);
+			/* readers of the origin may not see what comes next */
+			cimrepl_origin_wait_readers(origin);
 		} else {
 			spin_lock_irq(&origin->lock);
 			/* snapshots may have taken private copies meanwhile */
@@ -648,7 +696,8 @@ static void cimrepl_do_snapshot_cow(struct cimrepl_origin *origin,
 			src = cimrepl_meta_chunk_sector(&origin->pool->meta,
 							shared->pool_chunk);
 		}
-		e = cimrepl_copy_chunk(origin, cow->chunk, src_bdev, src,
+		e = cimrepl_reserve_slot(origin, cow->chunk) ? ERR_PTR(-ENOMEM) :
+		    cimrepl_copy_chunk(origin, cow->chunk, src_bdev, src,
 				       snap->seq, snap->seq, true);
 		if (IS_ERR(e)) {
 			cimrepl_break_snapshots(origin, cow->chunk, snap->seq,
@@ -665,6 +714,8 @@ static void cimrepl_do_snapshot_cow(struct cimrepl_origin *origin,
 				shared = NULL;
 			spin_unlock_irq(&origin->lock);
 			if (shared) {
+				/* reads of it in flight finish first */
+				cimrepl_origin_wait_readers(origin);
 				cimrepl_release_pool_chunk(origin, shared);
 				kfree(shared);
 			}
@@ -704,8 +755,11 @@ static void cimrepl_restore_chunk(struct cimrepl_origin *origin, u64 chunk)
 		src = cimrepl_meta_chunk_sector(&origin->pool->meta,
 						e->pool_chunk);
 	spin_unlock_irq(&origin->lock);
-	if (!e)
+	if (!e) {
+		if (snap && !cimrepl_snapshot_valid(snap))
+			cimrepl_restore_abort(origin);
 		return;
+	}
 
 	bio_list_init(&cow.bios);
 	cimrepl_do_origin_cow(origin, &cow);
@@ -722,6 +776,29 @@ static void cimrepl_restore_chunk(struct cimrepl_origin *origin, u64 chunk)
 	spin_unlock_irq(&origin->lock);
 }
 
+/*
+ * Stop a restore whose snapshot broke: its data is gone. The origin keeps
+ * what was copied back so far; writes waiting for a chunk go on.
+ */
+static void cimrepl_restore_abort(struct cimrepl_origin *origin)
+{
+	struct cimrepl_snapshot *snap;
+	unsigned long *pending;
+
+	spin_lock_irq(&origin->lock);
+	snap = origin->restoring;
+	pending = origin->restore_pending;
+	WRITE_ONCE(origin->restoring, NULL);
+	origin->restore_pending = NULL;
+	spin_unlock_irq(&origin->lock);
+	bitmap_free(pending);
+	if (snap) {
+		pr_err("cimrepl: restoring %s from %s stopped: the snapshot broke\n",
+		       origin->vol->name, snap->vol->name);
+		cimrepl_snapshot_notify(snap, CIMREPL_EVENT_ERROR);
+	}
+}
+
 /* Restore the next chunk in the background; false when all are done. */
 static bool cimrepl_restore_step(struct cimrepl_origin *origin)
 {
@@ -736,6 +813,10 @@ static bool cimrepl_restore_step(struct cimrepl_origin *origin)
 	spin_unlock_irq(&origin->lock);
 	if (!snap)
 		return false;
+	if (!cimrepl_snapshot_valid(snap)) {
+		cimrepl_restore_abort(origin);
+		return false;
+	}
 	if (chunk < origin->nr_chunks) {
 		cimrepl_restore_chunk(origin, chunk);
 		return true;
@@ -746,7 +827,7 @@ static bool cimrepl_restore_step(struct cimrepl_origin *origin)
 		pr_err("cimrepl: restoring %s: flush failed\n", origin->vol->name);
 	spin_lock_irq(&origin->lock);
 	pending = origin->restore_pending;
-	origin->restoring = NULL;
+	WRITE_ONCE(origin->restoring, NULL);
 	origin->restore_pending = NULL;
 	spin_unlock_irq(&origin->lock);
 	bitmap_free(pending);
@@ -784,9 +865,13 @@ static void cimrepl_origin_work(struct work_struct *work)
 					       struct cimrepl_cow, node);
 		spin_unlock_irq(&origin->lock);
 		if (!cow) {
-			/* writes waiting come first, then the background */
+			/*
+			 * Writes waiting come first, then one chunk of the
+			 * background restore per run of this work item, so
+			 * that a flush of the queue never waits for all of it.
+			 */
 			if (cimrepl_restore_step(origin))
-				continue;
+				queue_work(origin->wq, &origin->work);
 			return;
 		}
 
@@ -802,12 +887,41 @@ static void cimrepl_origin_work(struct work_struct *work)
 		if (!bio_list_empty(&cow->bios))
 			cimrepl_run_cow(origin, cow);
 		kfree(cow);
+		cond_resched();
 	}
 }
 
 struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol)
 {
 	return vol->snapshot->origin->vol;
+}
+
+const char *cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op,
+				   int *error)
+{
+	struct cimrepl_snapshot *snap = vol->snapshot;
+	struct cimrepl_origin *origin = snap->origin;
+	struct cimrepl_snapshot *restoring = READ_ONCE(origin->restoring);
+	bool valid;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	spin_lock_irq(&origin->lock);
+	valid = cimrepl_snapshot_valid(snap);
+	spin_unlock_irq(&origin->lock);
+
+	*error = -EBUSY;
+	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && restoring)
+		return "a restore onto this source is in progress";
+	if (restoring == snap)
+		return "the snapshot is being restored onto its source";
+	if (op == CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
+	    cimrepl_volume_open_count(vol))
+		return "the snapshot is open (a LIO backstore or another user holds it)";
+	*error = -EINVAL;
+	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && !valid)
+		return "the snapshot is Broken: it has no point in time to restore";
+	*error = 0;
+	return NULL;
 }
 
 int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
@@ -819,17 +933,12 @@ int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
 	struct cimrepl_exception *e;
 	unsigned long *pending, chunk;
 	u64 total = 0;
+	int error;
 
 	lockdep_assert_held(&cimrepl_config_lock);
-	if (READ_ONCE(origin->restoring)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "a restore onto this source is in progress");
-		return -EBUSY;
-	}
-	if (!cimrepl_snapshot_valid(snap)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "the snapshot is Broken: it has no point in time to restore");
-		return -EINVAL;
+	if (cimrepl_snapshot_check(vol, CIMREPL_OP_RESTORE_FROM_REPLICA, &error)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "the snapshot cannot be restored now");
+		return error;
 	}
 	pending = bitmap_zalloc(origin->nr_chunks, GFP_KERNEL);
 	if (!pending)
@@ -1070,6 +1179,11 @@ static int cimrepl_check_element(const struct cimrepl_snapshot_request *req,
 				 "the chunk size is the pool's, set when it was formatted");
 		return -EINVAL;
 	}
+	if (source->origin && READ_ONCE(source->origin->restoring)) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a restore onto this source is in progress");
+		return -EBUSY;
+	}
 	if (source->origin && source->origin->pool != ns->pool) {
 		cimrepl_elem_err(extack, req->attr, index,
 				 "this source's snapshots live in another pool");
@@ -1242,7 +1356,15 @@ int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
 	 */
 	for (i = 0; i < count; i++)
 		cimrepl_volume_hold_io(ns[i].source);
-	ret = cimrepl_record_list(ns, count, extack);
+	/* writes acknowledged before the cut survive a crash after it */
+	for (i = 0; i < count && !ret; i++) {
+		ret = blkdev_issue_flush(ns[i].source->backing.bdev);
+		if (ret)
+			cimrepl_elem_err(extack, req[i].attr, i,
+					 "the source does not flush");
+	}
+	if (!ret)
+		ret = cimrepl_record_list(ns, count, extack);
 	if (!ret) {
 		for (i = 0; i < count; i++) {
 			struct cimrepl_origin *origin = ns[i].origin;
@@ -1316,6 +1438,8 @@ static void cimrepl_drop_exceptions(struct cimrepl_origin *origin, u32 seq)
 	}
 	spin_unlock_irq(&origin->lock);
 
+	if (freed)
+		cimrepl_origin_wait_readers(origin);
 	for (e = freed; e; e = next) {
 		next = e->next;
 		cimrepl_release_pool_chunk(origin, e);
@@ -1338,22 +1462,26 @@ static void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap)
 	flush_workqueue(origin->wq);
 	spin_lock_irq(&origin->lock);
 	valid = cimrepl_snapshot_valid(snap);
-	spin_unlock_irq(&origin->lock);
-	/* a broken snapshot gave its copies back when it broke */
-	if (valid)
-		cimrepl_drop_exceptions(origin, snap->seq);
-	spin_lock_irq(&origin->lock);
 	list_del(&snap->node);
 	origin->latest_seq = cimrepl_latest_valid_seq(origin);
 	spin_unlock_irq(&origin->lock);
 	cimrepl_volume_release_io(origin->vol);
 
+	/*
+	 * The record goes first: a crash before the chunks are freed leaves
+	 * chunks no snapshot claims, which assembly frees; never a snapshot
+	 * missing its chunks.
+	 */
 	mutex_lock(&meta->lock);
 	memset(&meta->snapshots[snap->slot], 0, sizeof(meta->snapshots[0]));
 	if (cimrepl_meta_write_snapshots(meta))
 		pr_err("cimrepl: pool %s: cannot record deleted snapshot %s\n",
 		       origin->pool->name, snap->vol->name);
 	mutex_unlock(&meta->lock);
+
+	/* a broken snapshot gave its copies back when it broke */
+	if (valid)
+		cimrepl_drop_exceptions(origin, snap->seq);
 
 	origin->vol->replicas--;
 	snap->vol->snapshot = NULL;
@@ -1485,22 +1613,35 @@ static void cimrepl_snapshot_disassemble(struct cimrepl_pool *pool)
 
 static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 				  const struct nlattr *attr,
-				  struct netlink_ext_ack *extack);
+				  struct netlink_ext_ack *extack,
+				  struct cimrepl_volume **held,
+				  unsigned int *n_held);
 
 int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
 			      const struct nlattr *attr,
 			      struct netlink_ext_ack *extack)
 {
-	int ret = cimrepl_snapshot_build(pool, attr, extack);
+	struct cimrepl_volume *held[CIMREPL_META_SNAPSHOTS];
+	unsigned int n_held = 0, i;
+	int ret;
 
+	/*
+	 * Every origin's I/O stays held from its attachment until its index
+	 * is complete: no write may pass before its copy-on-write is known.
+	 */
+	ret = cimrepl_snapshot_build(pool, attr, extack, held, &n_held);
 	if (ret)
 		cimrepl_snapshot_disassemble(pool);
+	for (i = 0; i < n_held; i++)
+		cimrepl_volume_release_io(held[i]);
 	return ret;
 }
 
 static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 				  const struct nlattr *attr,
-				  struct netlink_ext_ack *extack)
+				  struct netlink_ext_ack *extack,
+				  struct cimrepl_volume **held,
+				  unsigned int *n_held)
 {
 	struct cimrepl_meta *meta = &pool->meta;
 	struct cimrepl_origin *origin;
@@ -1529,8 +1670,8 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 			if (!origin)
 				return -ENOMEM;
 			cimrepl_volume_hold_io(source);
+			held[(*n_held)++] = source;
 			cimrepl_origin_attach(origin);
-			cimrepl_volume_release_io(source);
 		}
 		snap = kzalloc(sizeof(*snap), GFP_KERNEL);
 		if (!snap)
@@ -1586,14 +1727,24 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 		e->from_seq = from;
 		e->to_seq = to;
 		e->private_copy = private_copy;
+		if (cimrepl_reserve_slot(origin, le64_to_cpu(rec->origin_chunk))) {
+			kfree(e);
+			mutex_unlock(&meta->lock);
+			return -ENOMEM;
+		}
 		spin_lock_irq(&origin->lock);
 		cimrepl_insert_exception(origin, le64_to_cpu(rec->origin_chunk), e);
 		spin_unlock_irq(&origin->lock);
 	}
 	mutex_unlock(&meta->lock);
 
-	/* how many snapshots each shared copy serves, now that all are known */
+	/*
+	 * How many snapshots each shared copy serves, now that all are known;
+	 * a copy that serves none (a crash in the middle of a delete or a
+	 * break) is given back.
+	 */
 	list_for_each_entry(source, &cimrepl_volumes, node) {
+		struct cimrepl_exception *unused = NULL, *next;
 		unsigned long ochunk;
 
 		origin = source->origin;
@@ -1601,12 +1752,25 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 			continue;
 		spin_lock_irq(&origin->lock);
 		origin->latest_seq = cimrepl_latest_valid_seq(origin);
-		xa_for_each(&origin->exceptions, ochunk, e)
-			for (; e; e = e->next)
+		xa_for_each(&origin->exceptions, ochunk, e) {
+			for (; e; e = next) {
+				next = e->next;
 				e->users = e->private_copy ? 1 :
 					cimrepl_users_in(origin, ochunk,
 							 e->from_seq, e->to_seq);
+				if (e->users)
+					continue;
+				cimrepl_remove_exception(origin, ochunk, e);
+				e->next = unused;
+				unused = e;
+			}
+		}
 		spin_unlock_irq(&origin->lock);
+		for (e = unused; e; e = next) {
+			next = e->next;
+			cimrepl_release_pool_chunk(origin, e);
+			kfree(e);
+		}
 		list_for_each_entry(snap, &origin->snapshots, node) {
 			ret = cimrepl_device_add(snap->vol);
 			if (ret) {

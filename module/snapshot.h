@@ -54,6 +54,13 @@ int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
 			     const struct nlattr *attr,
 			     struct netlink_ext_ack *extack);
 
+/*
+ * Can Operation @op (15 or 19) be applied to snapshot device @vol now? NULL
+ * if so; else why not, with the errno in *@error. Caller holds the lock.
+ */
+const char *cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op,
+				   int *error);
+
 /* The source volume of snapshot device @vol. */
 struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol);
 

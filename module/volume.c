@@ -80,7 +80,12 @@ static void cimrepl_volume_endio(struct bio *clone)
 
 	if (io->origin)
 		cimrepl_origin_read_done(io->origin, io->reader_gen);
-	bio->bi_status = clone->bi_status;
+	/*
+	 * Never clear an error: a split part chained to @bio may have set
+	 * one already (bio_chain), and success must not overwrite it.
+	 */
+	if (clone->bi_status)
+		bio->bi_status = clone->bi_status;
 	bio_put(clone);
 	bio_endio(bio);
 	cimrepl_volume_io_done(vol);
@@ -89,7 +94,8 @@ static void cimrepl_volume_endio(struct bio *clone)
 void cimrepl_volume_end_bio(struct cimrepl_volume *vol, struct bio *bio,
 			    blk_status_t status)
 {
-	bio->bi_status = status;
+	if (status)
+		bio->bi_status = status;
 	bio_endio(bio);
 	cimrepl_volume_io_done(vol);
 }
@@ -126,7 +132,7 @@ static struct bio *cimrepl_volume_split(struct cimrepl_volume *vol,
 
 	if (!chunk || !bio_sectors(bio) || offset + bio_sectors(bio) <= chunk)
 		return bio;
-	split = bio_split(bio, chunk - offset, GFP_NOIO, &vol->bs);
+	split = bio_split(bio, chunk - offset, GFP_NOIO, &vol->split_bs);
 	bio_chain(split, bio);
 	submit_bio_noacct(bio);
 	return split;
@@ -215,6 +221,7 @@ static const struct block_device_operations cimrepl_volume_fops = {
 
 static void cimrepl_volume_free(struct cimrepl_volume *vol)
 {
+	bioset_exit(&vol->split_bs);
 	bioset_exit(&vol->bs);
 	if (vol->backing.bdev)
 		cimrepl_backing_close(&vol->backing);
@@ -233,8 +240,11 @@ static struct cimrepl_volume *cimrepl_volume_new(const char *name, u16 role)
 	spin_lock_init(&vol->lock);
 	bio_list_init(&vol->deferred);
 	init_waitqueue_head(&vol->drained);
+	/* clones and splits from separate pools: a split may wait for a clone */
 	if (bioset_init(&vol->bs, BIO_POOL_SIZE,
-			offsetof(struct cimrepl_io, clone), 0)) {
+			offsetof(struct cimrepl_io, clone), 0) ||
+	    bioset_init(&vol->split_bs, BIO_POOL_SIZE, 0, 0)) {
+		bioset_exit(&vol->bs);
 		kfree(vol);
 		return NULL;
 	}

@@ -28,7 +28,8 @@ struct cimrepl_snapshot;
  * @backing: the backing device, opened exclusively with the volume as holder;
  *	none (bdev NULL) for a snapshot, whose data the snapshot engine finds
  * @disk: the gendisk; its private_data points back here
- * @bs: bio_set for the clones sent to @backing
+ * @bs: bio_set for the clones sent down (struct cimrepl_io)
+ * @split_bs: bio_set for splitting bios at chunk boundaries
  * @role: CIMREPL_ROLE_*
  * @replicas: replicas whose source this volume is; protected by
  *	cimrepl_config_lock
@@ -62,6 +63,7 @@ struct cimrepl_volume {
 	struct cimrepl_backing backing;
 	struct gendisk *disk;
 	struct bio_set bs;
+	struct bio_set split_bs;
 	u16 role;
 	unsigned int replicas;
 	struct cimrepl_origin *origin;

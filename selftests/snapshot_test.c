@@ -458,6 +458,9 @@ TEST_F(snap, restore_makes_the_source_equal_to_the_snapshot_online)
 	ASSERT_EQ(0, modify(&self->s, &self->m,
 			    CIMREPL_OP_RESTORE_FROM_REPLICA, "s0"))
 		TH_LOG("%s", self->s.ext_msg);
+	/* no new snapshot of a source while it is being restored */
+	EXPECT_EQ(-EBUSY, snapshot(&self->s, &self->m, "o0", "s2"));
+	EXPECT_NE('\0', self->s.ext_msg[0]);
 	/* online: the source reads the snapshot's data at once */
 	EXPECT_EQ(0, check_pattern("/dev/cimrepl/o0", 0, 16 * MIB, 1));
 	/* and takes writes that the restore must not undo */
@@ -536,6 +539,77 @@ TEST_F(snap, a_pool_whose_snapshots_cannot_be_assembled_is_refused)
 	EXPECT_EQ(1, sync_count(&self->s, &self->m));
 	EXPECT_EQ(0, check_pattern("/dev/cimrepl/s0", 0, MIB, 1));
 	sh("losetup -d %s; rm -f /tmp/pool-copy", dev);
+}
+
+/* A new pool over an old one: nothing of the old one comes back. */
+TEST_F(snap, formatting_over_an_old_pool_leaves_nothing_of_it)
+{
+	ASSERT_EQ(0, snapshot(&self->s, &self->m, "o0", "s0"));
+	ASSERT_EQ(0, write_pattern("/dev/cimrepl/o0", 0, MIB, 60));
+	ASSERT_EQ(0, delete_replica(&self->s, &self->m, "s0"));
+	ASSERT_EQ(0, snapshot(&self->s, &self->m, "o0", "s1"));
+	ASSERT_EQ(0, delete_replica(&self->s, &self->m, "s1"));
+	ASSERT_EQ(0, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_DELETE, "p0",
+			      NULL, false));
+	ASSERT_EQ(0, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_CREATE, "p0",
+			      self->pool_dev, true));
+	ASSERT_EQ(0, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_DELETE, "p0",
+			      NULL, false));
+	/* loading finds the new, empty pool */
+	ASSERT_EQ(0, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_CREATE, "p0",
+			      self->pool_dev, false)) TH_LOG("%s", self->s.ext_msg);
+	EXPECT_EQ(0, sync_count(&self->s, &self->m));
+}
+
+/*
+ * A write split at a chunk boundary fails as a whole when one part fails,
+ * even if the other part succeeds.
+ */
+TEST(a_failing_part_of_a_split_write_fails_the_write)
+{
+	struct nlt_sock s;
+	struct nlt_msg m;
+	char dev[32], pool[32];
+	void *buf;
+	int fd;
+
+	ASSERT_EQ(0, nlt_open(&s));
+	ASSERT_EQ(0, make_loop("split-data", 8, dev, sizeof(dev)));
+	ASSERT_EQ(0, make_loop("split-pool", 8, pool, sizeof(pool)));
+	/* sectors 120..127 (the end of the first 64 KiB chunk) fail */
+	ASSERT_EQ(0, sh("printf '0 120 linear %s 0\\n120 8 error\\n128 16256 linear %s 128\\n' | DM_DISABLE_UDEV=1 dmsetup create cimrepl-split",
+			dev, dev));
+	ASSERT_EQ(0, volume_cmd(&s, &m, CIMREPL_CMD_VOLUME_CREATE, "split0",
+				"/dev/mapper/cimrepl-split"));
+	nlt_cmd(&s, &m, CIMREPL_CMD_POOL_CREATE, 0);
+	nlt_nest_start(&m, CIMREPL_A_POOL);
+	nlt_put_str(&m, CIMREPL_A_POOL_NAME, "splitpool");
+	nlt_put_str(&m, CIMREPL_A_POOL_PATH, pool);
+	nlt_put(&m, CIMREPL_A_POOL_FORMAT, NULL, 0);
+	nlt_nest_end(&m);
+	ASSERT_EQ(0, nlt_send(&s, &m));
+	{
+		const char *src = "split0", *tgt = "splitsnap";
+
+		ASSERT_EQ(0, snapshot_list(&s, &m, &src, &tgt, 1, "splitpool"))
+			TH_LOG("%s", s.ext_msg);
+	}
+	ASSERT_EQ(0, posix_memalign(&buf, 4096, 8192));
+	memset(buf, 0x5a, 8192);
+	fd = open("/dev/cimrepl/split0", O_WRONLY | O_DIRECT);
+	ASSERT_LE(0, fd);
+	/* 60 KiB .. 68 KiB: its first half fails, its second half does not */
+	EXPECT_EQ(-1, pwrite(fd, buf, 8192, 60 * 1024));
+	EXPECT_EQ(EIO, errno);
+	close(fd);
+	free(buf);
+
+	delete_replica(&s, &m, "splitsnap");
+	pool_cmd(&s, &m, CIMREPL_CMD_POOL_DELETE, "splitpool", NULL, false);
+	volume_cmd(&s, &m, CIMREPL_CMD_VOLUME_DELETE, "split0", NULL);
+	sh("DM_DISABLE_UDEV=1 dmsetup remove cimrepl-split; losetup -d %s %s", dev, pool);
+	sh("rm -f /tmp/split-data /tmp/split-pool");
+	nlt_close(&s);
 }
 
 TEST_F(snap, bad_requests_change_nothing)
