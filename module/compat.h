@@ -90,19 +90,23 @@ static inline void cimrepl_backing_close(struct cimrepl_backing *b)
 }
 
 /*
- * A bio-based gendisk stacked on @lower: its limits, plus a volatile write
+ * A bio-based gendisk stacked on @lower (and @also, if not NULL: a device
+ * its I/O may go to as well): their limits, plus a volatile write
  * cache with FUA advertised (so that the block layer and LIO pass flushes and
  * FUA writes down to us), no discard and no write-zeroes (the engines would
  * have to copy before either, and the block layer emulates write-zeroes
  * with writes). 6.12 takes the limits at allocation; 6.1 sets them after.
  */
-static inline struct gendisk *cimrepl_alloc_disk(struct block_device *lower)
+static inline struct gendisk *cimrepl_alloc_disk(struct block_device *lower,
+						 struct block_device *also)
 {
 #ifdef BLK_FEAT_WRITE_CACHE
 	struct queue_limits lim;
 
 	blk_set_stacking_limits(&lim);
 	queue_limits_stack_bdev(&lim, lower, 0, "cimrepl");
+	if (also)
+		queue_limits_stack_bdev(&lim, also, 0, "cimrepl");
 	lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
 	lim.max_hw_discard_sectors = 0;
 	lim.max_write_zeroes_sectors = 0;
@@ -116,6 +120,8 @@ static inline struct gendisk *cimrepl_alloc_disk(struct block_device *lower)
 	q = disk->queue;
 	blk_set_stacking_limits(&q->limits);
 	blk_stack_limits(&q->limits, &bdev_get_queue(lower)->limits, 0);
+	if (also)
+		blk_stack_limits(&q->limits, &bdev_get_queue(also)->limits, 0);
 	blk_queue_write_cache(q, true, true);
 	blk_queue_max_discard_sectors(q, 0);
 	blk_queue_max_write_zeroes_sectors(q, 0);

@@ -1330,6 +1330,7 @@ int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
 		}
 		dev = cimrepl_device_alloc(req[i].target, CIMREPL_ROLE_SNAPSHOT,
 					   ns[i].source->backing.bdev,
+					   ns[i].pool->backing.bdev,
 					   get_capacity(ns[i].source->disk));
 		if (IS_ERR(dev)) {
 			ret = PTR_ERR(dev);
@@ -1678,6 +1679,7 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 			return -ENOMEM;
 		dev = cimrepl_device_alloc(rec->name, CIMREPL_ROLE_SNAPSHOT,
 					   source->backing.bdev,
+					   pool->backing.bdev,
 					   get_capacity(source->disk));
 		if (IS_ERR(dev)) {
 			kfree(snap);

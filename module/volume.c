@@ -253,12 +253,13 @@ static struct cimrepl_volume *cimrepl_volume_new(const char *name, u16 role)
 
 /* Give @vol its gendisk, stacked on @lower's limits, @sectors long. */
 static int cimrepl_volume_make_disk(struct cimrepl_volume *vol,
-				    struct block_device *lower, sector_t sectors)
+				    struct block_device *lower,
+				    struct block_device *also, sector_t sectors)
 {
 	struct gendisk *disk;
 	int minor;
 
-	disk = cimrepl_alloc_disk(lower);
+	disk = cimrepl_alloc_disk(lower, also);
 	if (IS_ERR(disk))
 		return PTR_ERR(disk);
 	minor = ida_alloc_max(&cimrepl_minors, CIMREPL_MAX_DEVICES - 1,
@@ -289,6 +290,7 @@ static void cimrepl_volume_unmake_disk(struct cimrepl_volume *vol)
 
 struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
 					    struct block_device *limits_from,
+					    struct block_device *limits_also,
 					    sector_t sectors)
 {
 	struct cimrepl_volume *vol;
@@ -300,7 +302,7 @@ struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
 	vol = cimrepl_volume_new(name, role);
 	if (!vol)
 		return ERR_PTR(-ENOMEM);
-	ret = cimrepl_volume_make_disk(vol, limits_from, sectors);
+	ret = cimrepl_volume_make_disk(vol, limits_from, limits_also, sectors);
 	if (ret) {
 		cimrepl_volume_free(vol);
 		return ERR_PTR(ret);
@@ -444,7 +446,7 @@ int cimrepl_volume_create(const char *name, const char *backing_path,
 	ret = cimrepl_volume_open_backing(vol, backing_path, attr, extack);
 	if (ret)
 		goto out_free;
-	ret = cimrepl_volume_make_disk(vol, vol->backing.bdev,
+	ret = cimrepl_volume_make_disk(vol, vol->backing.bdev, NULL,
 				       bdev_nr_sectors(vol->backing.bdev));
 	if (ret)
 		goto out_free;

@@ -118,12 +118,14 @@ void cimrepl_volume_end_bio(struct cimrepl_volume *vol, struct bio *bio,
 			    blk_status_t status);
 
 /*
- * A device without a backing device of its own (a snapshot): @limits_from
- * gives its queue limits, @sectors its size. Not yet visible: add it with
+ * A device without a backing device of its own (a snapshot): its queue
+ * limits are those of @limits_from and @limits_also (the devices its I/O
+ * goes to), @sectors its size. Not yet visible: add it with
  * cimrepl_device_add(). Caller holds cimrepl_config_lock.
  */
 struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
 					    struct block_device *limits_from,
+					    struct block_device *limits_also,
 					    sector_t sectors);
 int cimrepl_device_add(struct cimrepl_volume *vol);
 /* Undo cimrepl_device_alloc() of a device never added. */
