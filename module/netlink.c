@@ -967,9 +967,28 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 				goto out_unlock;
 			}
 		}
-		if (cimrepl_snapshot_check(vol, op, &ret)) {
+		switch (cimrepl_snapshot_check(vol, op)) {
+		case CIMREPL_SNAPSHOT_READY:
+			break;
+		case CIMREPL_SNAPSHOT_SOURCE_RESTORING:
 			cimrepl_elem_err(info->extack, elem, count,
-					 "not possible in the synchronization's current state (open, Broken or restoring)");
+					 "a restore onto this source is in progress");
+			ret = -EBUSY;
+			goto out_unlock;
+		case CIMREPL_SNAPSHOT_BEING_RESTORED:
+			cimrepl_elem_err(info->extack, elem, count,
+					 "the snapshot is being restored onto its source");
+			ret = -EBUSY;
+			goto out_unlock;
+		case CIMREPL_SNAPSHOT_OPEN:
+			cimrepl_elem_err(info->extack, elem, count,
+					 "the snapshot is open (a LIO backstore or another user holds it)");
+			ret = -EBUSY;
+			goto out_unlock;
+		case CIMREPL_SNAPSHOT_BROKEN:
+			cimrepl_elem_err(info->extack, elem, count,
+					 "the snapshot is Broken (CopyState 5): it has no point in time to restore");
+			ret = -EINVAL;
 			goto out_unlock;
 		}
 		vols[count++] = vol;

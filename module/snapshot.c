@@ -896,8 +896,8 @@ struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol)
 	return vol->snapshot->origin->vol;
 }
 
-const char *cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op,
-				   int *error)
+enum cimrepl_snapshot_obstacle
+cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op)
 {
 	struct cimrepl_snapshot *snap = vol->snapshot;
 	struct cimrepl_origin *origin = snap->origin;
@@ -909,19 +909,16 @@ const char *cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op,
 	valid = cimrepl_snapshot_valid(snap);
 	spin_unlock_irq(&origin->lock);
 
-	*error = -EBUSY;
 	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && restoring)
-		return "a restore onto this source is in progress";
+		return CIMREPL_SNAPSHOT_SOURCE_RESTORING;
 	if (restoring == snap)
-		return "the snapshot is being restored onto its source";
+		return CIMREPL_SNAPSHOT_BEING_RESTORED;
 	if (op == CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
 	    cimrepl_volume_open_count(vol))
-		return "the snapshot is open (a LIO backstore or another user holds it)";
-	*error = -EINVAL;
+		return CIMREPL_SNAPSHOT_OPEN;
 	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && !valid)
-		return "the snapshot is Broken: it has no point in time to restore";
-	*error = 0;
-	return NULL;
+		return CIMREPL_SNAPSHOT_BROKEN;
+	return CIMREPL_SNAPSHOT_READY;
 }
 
 int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
@@ -933,12 +930,19 @@ int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
 	struct cimrepl_exception *e;
 	unsigned long *pending, chunk;
 	u64 total = 0;
-	int error;
 
 	lockdep_assert_held(&cimrepl_config_lock);
-	if (cimrepl_snapshot_check(vol, CIMREPL_OP_RESTORE_FROM_REPLICA, &error)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the snapshot cannot be restored now");
-		return error;
+	switch (cimrepl_snapshot_check(vol, CIMREPL_OP_RESTORE_FROM_REPLICA)) {
+	case CIMREPL_SNAPSHOT_READY:
+		break;
+	case CIMREPL_SNAPSHOT_BROKEN:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the snapshot is Broken: it has no point in time to restore");
+		return -EINVAL;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a restore onto this source is in progress");
+		return -EBUSY;
 	}
 	pending = bitmap_zalloc(origin->nr_chunks, GFP_KERNEL);
 	if (!pending)

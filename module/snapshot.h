@@ -54,12 +54,21 @@ int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
 			     const struct nlattr *attr,
 			     struct netlink_ext_ack *extack);
 
+/* What stands in the way of an operation on a snapshot. */
+enum cimrepl_snapshot_obstacle {
+	CIMREPL_SNAPSHOT_READY,
+	CIMREPL_SNAPSHOT_SOURCE_RESTORING,	/* another restore runs */
+	CIMREPL_SNAPSHOT_BEING_RESTORED,	/* this one is restored */
+	CIMREPL_SNAPSHOT_OPEN,			/* a LIO backstore holds it */
+	CIMREPL_SNAPSHOT_BROKEN,		/* it lost its point in time */
+};
+
 /*
- * Can Operation @op (15 or 19) be applied to snapshot device @vol now? NULL
- * if so; else why not, with the errno in *@error. Caller holds the lock.
+ * Can Operation @op (15 or 19) be applied to snapshot device @vol now?
+ * Caller holds cimrepl_config_lock.
  */
-const char *cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op,
-				   int *error);
+enum cimrepl_snapshot_obstacle
+cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op);
 
 /* The source volume of snapshot device @vol. */
 struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol);

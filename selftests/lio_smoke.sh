@@ -14,17 +14,15 @@
 # Environment: LIO_SMOKE_DEV, the brd device to use (default /dev/ram0; it
 # is overwritten).
 #
-# targetcli costs 3-7 s per invocation under TCG (Python start-up and
-# rtslib's scan of configfs), so setup and teardown each go through one
-# targetcli reading commands from stdin. In that mode targetcli reports
-# errors but always exits 0, so every step is checked in configfs and sysfs
-# instead of trusting its status.
+# Setup and teardown each go through one targetcli (lio_batch in lio.sh,
+# which says why), and every step is checked in configfs and sysfs.
 #
 # No "set -e": a failing check is a test result, not the end of the script.
 
 set -u
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lio.sh"
 
 cfs=/sys/kernel/config/target
 dev=${LIO_SMOKE_DEV:-/dev/ram0}
@@ -44,18 +42,7 @@ ktap_require_cmd targetcli sg_inq fio dd sha256sum
 [ -d /sys/module/target_core_iblock ] || ktap_skip_all "target_core_iblock not loaded"
 
 tmp=$(mktemp -d)
-
-# targetcli_batch - run the commands on stdin in one targetcli, timed.
-targetcli_batch()
-{
-	t0=$(date +%s.%N)
-	{ echo "set global auto_save_on_exit=false"; cat; echo exit; } |
-		targetcli >"$tmp/targetcli.out" 2>&1
-	rc=$?
-	t1=$(date +%s.%N)
-	ktap_print_msg "targetcli batch took $(echo "$t1 - $t0" | bc) s"
-	return "$rc"
-}
+lio_tmp=$tmp
 
 # teardown - remove whatever this test created; quiet, idempotent.
 teardown()
@@ -64,7 +51,7 @@ teardown()
 		[ -d "$cfs/loopback/$wwn" ] && echo "/loopback delete $wwn"
 		[ -n "$so" ] && [ -d "$so" ] && echo "/backstores/block delete $name"
 	} >"$tmp/teardown.cmds"
-	[ -s "$tmp/teardown.cmds" ] && targetcli_batch <"$tmp/teardown.cmds"
+	[ -s "$tmp/teardown.cmds" ] && lio_batch <"$tmp/teardown.cmds"
 	return 0
 }
 
@@ -75,26 +62,10 @@ cleanup()
 }
 trap cleanup EXIT
 
-# find_disk NAA - the sd device whose SCSI VPD page 0x83 says naa.NAA and
-# whose INQUIRY says LIO-ORG / $name, or nothing.
-find_disk()
-{
-	for s in /sys/class/scsi_device/*/device; do
-		[ -r "$s/vendor" ] || continue
-		[ "$(tr -d ' ' <"$s/vendor")" = LIO-ORG ] || continue
-		[ "$(tr -d ' ' <"$s/model")" = "$name" ] || continue
-		[ "$(cat "$s/wwid" 2>/dev/null)" = "naa.$1" ] || continue
-		for b in "$s"/block/*; do
-			[ -b "/dev/${b##*/}" ] && echo "${b##*/}" && return 0
-		done
-	done
-	return 1
-}
-
 ktap_plan 8
 
 # 1. A block backstore on the brd device: enabled, on the right device.
-targetcli_batch <<EOF
+lio_batch <<EOF
 /backstores/block create name=$name dev=$dev
 EOF
 so=$(ls -d "$cfs"/core/iblock_*/"$name" 2>/dev/null | head -n 1)
@@ -109,7 +80,7 @@ fi
 
 # 2. A tcm_loop target with one LUN mapped to the backstore.
 if [ -n "$so" ]; then
-	targetcli_batch <<EOF
+	lio_batch <<EOF
 /loopback create $wwn
 /loopback/$wwn/luns create /backstores/block/$name
 EOF
@@ -125,14 +96,13 @@ else
 	ktap_skip create_loopback_lun "no backstore"
 fi
 
-# 3. The LUN appears as an sd disk. The NAA designator LIO derives from the
-# unit serial: 6, the IEEE company id 001405, 25 hex digits of the serial.
+# 3. The LUN appears as an sd disk, with the NAA designator LIO derives from
+# the unit serial.
 naa=
 if [ -n "$so" ]; then
-	serial=$(sed -n 's/^T10 VPD Unit Serial Number: //p' "$so/wwn/vpd_unit_serial")
-	naa="6001405$(printf '%s' "$serial" | tr -d '-' | cut -c1-25)"
+	naa=$(lio_naa "$so")
 	i=0
-	while ! sd=$(find_disk "$naa") && [ "$i" -lt 150 ]; do
+	while ! sd=$(lio_find_disk "$name" "$naa") && [ "$i" -lt 150 ]; do
 		i=$((i + 1))
 		sleep 0.2
 	done
