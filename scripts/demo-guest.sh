@@ -66,10 +66,34 @@ printf 'written:         %s\n' "$(sha256sum </tmp/pattern | cut -c1-16)"
 step "The volume cannot go away while LIO holds it"
 run cimreplctl volume delete db0 || true
 
-step "Tear down: LUN, backstore, volume"
+step "A pool for snapshot data (a RAM disk here), 64 KiB chunks"
+run cimreplctl pool create snaps --device /dev/ram1 --format
+run cimreplctl pool list
+
+step "Snapshot db0 while the LUN is live (SyncType 7, one point in time)"
+run cimreplctl replica create --sync-type snapshot --source db0 --name db0-snap1 --pool snaps
+run cimreplctl sync list
+
+step "The initiator overwrites the LUN; the snapshot keeps the old data"
+run dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=8 status=none
+run dd if=/tmp/pattern2 of="$disk" bs=1M oflag=direct status=none
+printf 'source LUN now:  %s (the new data)\n' "$(dd if="$disk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+printf 'snapshot:        %s (the first data)\n' "$(dd if=/dev/cimrepl/db0-snap1 bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+run cimreplctl pool show snaps
+
+step "The snapshot is a LUN of its own"
+run targetcli /backstores/block create name=db0-snap1 dev=/dev/cimrepl/db0-snap1 >/dev/null
+run targetcli "/loopback/$naa/luns" create /backstores/block/db0-snap1 >/dev/null
+snapdisk=$(lun_disk db0-snap1)
+printf 'snapshot LUN %s: %s\n' "$snapdisk" "$(dd if="$snapdisk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+
+step "Tear down: LUNs, backstores, snapshot, pool, volume"
 run targetcli /loopback delete "$naa" >/dev/null
+run targetcli /backstores/block delete db0-snap1 >/dev/null
 run targetcli /backstores/block delete db0 >/dev/null
+run cimreplctl replica delete db0-snap1
+run cimreplctl pool delete snaps
 run cimreplctl volume delete db0
 run cimreplctl volume list
 
-printf '\nNext: snapshots, clones and mirrors of these LUNs (CreateListReplica).\n'
+printf '\nNext: clones and mirrors (SyncTypes 8 and 6), and CreateListReplica over CIM-XML.\n'
