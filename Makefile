@@ -32,7 +32,7 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 UNIT_TESTS := tests/unit/cimvalues_test
 
 .PHONY: all setup module userspace selftests unit check demo \
-	checkpatch install clean
+	checkpatch install clean bench
 
 all: module userspace selftests
 
@@ -82,6 +82,9 @@ check: $(SETUP_STAMP)
 
 demo: $(SETUP_STAMP)
 	sh scripts/demo.sh
+
+bench: $(SETUP_STAMP)
+	sh scripts/bench.sh
 
 # Install the module for KVER (or every kernel with headers), the tools,
 # the uapi header and the man pages, the way out-of-tree modules install.
