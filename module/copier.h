@@ -26,4 +26,24 @@ int cimrepl_copy(struct cimrepl_copier *copier, struct block_device *src,
 		 sector_t src_sector, struct block_device *dst,
 		 sector_t dst_sector, u32 sectors);
 
+/* Most copies cimrepl_copy_many() runs at once. */
+#define CIMREPL_COPY_MANY_MAX	8
+
+/* One copy of a batch: from @src at @src_sector to @dst, through @copier. */
+struct cimrepl_copy_job {
+	struct cimrepl_copier *copier;
+	struct block_device *src;
+	sector_t src_sector;
+	struct block_device *dst;
+	sector_t dst_sector;
+	u32 sectors;
+	int error;		/* out: 0 or the first I/O error */
+};
+
+/*
+ * Run @n copies with their I/O in flight together: every read, then every
+ * write of the jobs whose read succeeded. Each job reports its own error.
+ */
+void cimrepl_copy_many(struct cimrepl_copy_job *jobs, unsigned int n);
+
 #endif /* CIMREPL_COPIER_H */

@@ -87,6 +87,8 @@ struct cimrepl_exception {
  * @wq: ordered workqueue running @work
  * @work: runs the queued copies
  * @copier: the copy buffer, used by @work only
+ * @batch_copiers: buffers for copies before origin writes, run together,
+ *	@batch_max of them; used by @work only
  * @nr_chunks: chunks of the volume, the last one possibly partial
  * @restoring: the snapshot being restored onto this origin, or NULL; under
  *	@lock, like the three fields below
@@ -110,6 +112,8 @@ struct cimrepl_origin {
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	struct cimrepl_copier copier;
+	struct cimrepl_copier batch_copiers[CIMREPL_COPY_MANY_MAX];
+	unsigned int batch_max;
 	u64 nr_chunks;
 	struct cimrepl_snapshot *restoring;
 	unsigned long *restore_pending;
@@ -672,6 +676,140 @@ static void cimrepl_do_origin_cow(struct cimrepl_origin *origin,
 				     bio->bi_iter.bi_sector, NULL, 0);
 }
 
+/*
+ * Copies before origin writes to several chunks at once: their I/O is in
+ * flight together and their records are committed together (one write per
+ * metadata block), which is where a single copy spends its time. Same
+ * steps and ordering as cimrepl_do_origin_cow(), chunk by chunk.
+ */
+static void cimrepl_do_origin_cows(struct cimrepl_origin *origin,
+				   struct cimrepl_cow **cows, unsigned int n)
+{
+	struct cimrepl_copy_job jobs[CIMREPL_COPY_MANY_MAX];
+	struct cimrepl_exception *ex[CIMREPL_COPY_MANY_MAX];
+	u32 from[CIMREPL_COPY_MANY_MAX], to[CIMREPL_COPY_MANY_MAX];
+	u64 pool_chunk[CIMREPL_COPY_MANY_MAX];
+	struct cimrepl_volume *vol = origin->vol;
+	struct cimrepl_pool *pool = origin->pool;
+	struct cimrepl_meta *meta = &pool->meta;
+	unsigned int i, j, copies = 0;
+	bool wait = false;
+	struct bio *bio;
+	int ret;
+
+	memset(jobs, 0, sizeof(jobs));
+	memset(ex, 0, sizeof(ex));
+	spin_lock_irq(&origin->lock);
+	for (i = 0; i < n; i++) {
+		u64 chunk = cows[i]->chunk;
+
+		from[i] = cimrepl_last_covered(origin, chunk) + 1;
+		to[i] = origin->latest_seq;
+		/* -ENODATA: no snapshot needs a copy of this chunk */
+		if (from[i] > to[i] ||
+		    !cimrepl_users_in(origin, chunk, from[i], to[i]))
+			jobs[i].error = -ENODATA;
+	}
+	spin_unlock_irq(&origin->lock);
+
+	/* slots, memory and pool chunks first; nothing is visible yet */
+	for (i = 0; i < n; i++) {
+		if (jobs[i].error)
+			continue;
+		ex[i] = kzalloc(sizeof(*ex[i]), GFP_NOIO);
+		if (!ex[i] || cimrepl_reserve_slot(origin, cows[i]->chunk)) {
+			jobs[i].error = -ENOMEM;
+			continue;
+		}
+		mutex_lock(&meta->lock);
+		jobs[i].error = cimrepl_pool_alloc_chunk(pool, &pool_chunk[i]);
+		mutex_unlock(&meta->lock);
+		if (jobs[i].error)
+			continue;
+		jobs[i].copier = &origin->batch_copiers[copies++];
+		jobs[i].src = vol->backing.bdev;
+		jobs[i].src_sector = cows[i]->chunk * origin->chunk_sectors;
+		jobs[i].dst = pool->backing.bdev;
+		jobs[i].dst_sector = cimrepl_meta_chunk_sector(meta, pool_chunk[i]);
+		jobs[i].sectors = cimrepl_chunk_len(origin, cows[i]->chunk);
+	}
+	if (copies)
+		cimrepl_copy_many(jobs, n);
+
+	/* the records, each metadata block written once */
+	mutex_lock(&meta->lock);
+	for (i = 0; i < n; i++) {
+		struct cimrepl_meta_chunk *rec;
+
+		if (!jobs[i].copier)
+			continue;
+		if (jobs[i].error) {
+			cimrepl_pool_free_chunk(pool, pool_chunk[i]);
+			continue;
+		}
+		rec = &meta->chunks[pool_chunk[i]];
+		rec->origin_chunk = cpu_to_le64(cows[i]->chunk);
+		rec->origin_id = cpu_to_le32(origin->origin_id);
+		rec->from_seq = cpu_to_le32(from[i]);
+		rec->to_seq = cpu_to_le32(to[i]);
+		rec->flags = 0;
+	}
+	for (i = 0; i < n; i++) {
+		u64 block = pool_chunk[i] / CIMREPL_META_CHUNKS_PER_BLOCK;
+
+		if (!jobs[i].copier || jobs[i].error)
+			continue;
+		for (j = 0; j < i; j++)
+			if (jobs[j].copier && !jobs[j].error &&
+			    pool_chunk[j] / CIMREPL_META_CHUNKS_PER_BLOCK == block)
+				break;
+		if (j < i)
+			continue;	/* written with an earlier one */
+		ret = cimrepl_meta_write_chunk(meta, pool_chunk[i]);
+		if (!ret)
+			continue;
+		/* every copy recorded in this block is lost */
+		for (j = i; j < n; j++) {
+			if (!jobs[j].copier || jobs[j].error ||
+			    pool_chunk[j] / CIMREPL_META_CHUNKS_PER_BLOCK != block)
+				continue;
+			jobs[j].error = ret;
+			cimrepl_pool_free_chunk(pool, pool_chunk[j]);
+		}
+	}
+	mutex_unlock(&meta->lock);
+
+	for (i = 0; i < n; i++) {
+		u64 chunk = cows[i]->chunk;
+
+		if (jobs[i].error == -ENODATA)
+			continue;
+		wait = true;
+		if (jobs[i].error) {
+			kfree(ex[i]);
+			ex[i] = NULL;
+			cimrepl_break_snapshots(origin, chunk, from[i], to[i]);
+			continue;
+		}
+		ex[i]->pool_chunk = pool_chunk[i];
+		ex[i]->from_seq = from[i];
+		ex[i]->to_seq = to[i];
+		spin_lock_irq(&origin->lock);
+		/* snapshots may have taken private copies meanwhile */
+		ex[i]->users = cimrepl_users_in(origin, chunk, from[i], to[i]);
+		cimrepl_insert_exception(origin, chunk, ex[i]);
+		spin_unlock_irq(&origin->lock);
+	}
+	/* readers of the origin may not see what comes next */
+	if (wait)
+		cimrepl_origin_wait_readers(origin);
+
+	for (i = 0; i < n; i++)
+		while ((bio = bio_list_pop(&cows[i]->bios)))
+			cimrepl_volume_remap(vol, bio, vol->backing.bdev,
+					     bio->bi_iter.bi_sector, NULL, 0);
+}
+
 /* A private copy before writes to snapshot @cow->snap's @cow->chunk. */
 static void cimrepl_do_snapshot_cow(struct cimrepl_origin *origin,
 				    struct cimrepl_cow *cow)
@@ -853,16 +991,39 @@ static void cimrepl_run_cow(struct cimrepl_origin *origin,
 	}
 }
 
+/*
+ * Take the queued copies before origin writes, up to @origin->batch_max,
+ * if the first queued entry is one. Caller holds @lock.
+ */
+static unsigned int cimrepl_take_origin_batch(struct cimrepl_origin *origin,
+					      struct cimrepl_cow **batch)
+{
+	struct cimrepl_cow *cow;
+	unsigned int n = 0;
+
+	list_for_each_entry(cow, &origin->pending, node) {
+		if (cow->snap || cow->restore)
+			break;
+		batch[n++] = cow;
+		if (n == origin->batch_max)
+			break;
+	}
+	return n;
+}
+
 static void cimrepl_origin_work(struct work_struct *work)
 {
 	struct cimrepl_origin *origin =
 		container_of(work, struct cimrepl_origin, work);
+	struct cimrepl_cow *batch[CIMREPL_COPY_MANY_MAX];
 	struct cimrepl_cow *cow;
+	unsigned int n, i;
 
 	for (;;) {
 		spin_lock_irq(&origin->lock);
 		cow = list_first_entry_or_null(&origin->pending,
 					       struct cimrepl_cow, node);
+		n = cow ? cimrepl_take_origin_batch(origin, batch) : 0;
 		spin_unlock_irq(&origin->lock);
 		if (!cow) {
 			/*
@@ -875,18 +1036,27 @@ static void cimrepl_origin_work(struct work_struct *work)
 			return;
 		}
 
-		cimrepl_run_cow(origin, cow);
+		if (n) {
+			cimrepl_do_origin_cows(origin, batch, n);
+		} else {
+			batch[0] = cow;
+			n = 1;
+			cimrepl_run_cow(origin, cow);
+		}
 
 		/*
-		 * Bios that arrived for this chunk while it was copied joined
-		 * @cow->bios; take the last ones together with the entry.
+		 * Bios that arrived for these chunks while they were copied
+		 * joined their entries; take the last ones together with them.
 		 */
 		spin_lock_irq(&origin->lock);
-		list_del(&cow->node);
+		for (i = 0; i < n; i++)
+			list_del(&batch[i]->node);
 		spin_unlock_irq(&origin->lock);
-		if (!bio_list_empty(&cow->bios))
-			cimrepl_run_cow(origin, cow);
-		kfree(cow);
+		for (i = 0; i < n; i++) {
+			if (!bio_list_empty(&batch[i]->bios))
+				cimrepl_run_cow(origin, batch[i]);
+			kfree(batch[i]);
+		}
 		cond_resched();
 	}
 }
@@ -975,6 +1145,7 @@ static struct cimrepl_origin *cimrepl_origin_new(struct cimrepl_volume *vol,
 						 u32 origin_id)
 {
 	struct cimrepl_origin *origin;
+	unsigned int i;
 
 	origin = kzalloc(sizeof(*origin), GFP_KERNEL);
 	if (!origin)
@@ -997,8 +1168,20 @@ static struct cimrepl_origin *cimrepl_origin_new(struct cimrepl_volume *vol,
 		goto out_free;
 	if (cimrepl_copier_init(&origin->copier, origin->chunk_sectors))
 		goto out_wq;
+	/* copies before origin writes run together, up to 512 KiB of them */
+	origin->batch_max = clamp_t(unsigned int,
+				    SZ_512K / (origin->chunk_sectors << SECTOR_SHIFT),
+				    1, CIMREPL_COPY_MANY_MAX);
+	for (i = 0; i < origin->batch_max; i++)
+		if (cimrepl_copier_init(&origin->batch_copiers[i],
+					origin->chunk_sectors))
+			goto out_copiers;
 	return origin;
 
+out_copiers:
+	for (i = 0; i < origin->batch_max; i++)
+		cimrepl_copier_exit(&origin->batch_copiers[i]);
+	cimrepl_copier_exit(&origin->copier);
 out_wq:
 	destroy_workqueue(origin->wq);
 out_free:
@@ -1010,6 +1193,7 @@ static void cimrepl_origin_destroy(struct cimrepl_origin *origin)
 {
 	struct cimrepl_exception *e, *next;
 	unsigned long chunk;
+	unsigned int i;
 
 	destroy_workqueue(origin->wq);
 	bitmap_free(origin->restore_pending);
@@ -1021,6 +1205,8 @@ static void cimrepl_origin_destroy(struct cimrepl_origin *origin)
 	}
 	xa_destroy(&origin->exceptions);
 	cimrepl_copier_exit(&origin->copier);
+	for (i = 0; i < origin->batch_max; i++)
+		cimrepl_copier_exit(&origin->batch_copiers[i]);
 	kfree(origin);
 }
 
