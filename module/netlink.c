@@ -315,9 +315,13 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* One message about @vol: a GET reply, a dump entry or an event. */
-static int cimrepl_volume_msg(struct sk_buff *skb, struct cimrepl_volume *vol,
-			      u32 portid, u32 seq, int flags, u8 cmd, u16 event)
+/* Puts one object's nest (a volume, a synchronization) into a message. */
+typedef int (*cimrepl_fill_fn)(struct sk_buff *skb, void *object);
+
+/* One message about an object: a GET reply, a dump entry or an event. */
+static int cimrepl_object_msg(struct sk_buff *skb, cimrepl_fill_fn fill,
+			      void *object, u32 portid, u32 seq, int flags,
+			      u8 cmd, u16 event)
 {
 	void *hdr;
 
@@ -325,7 +329,7 @@ static int cimrepl_volume_msg(struct sk_buff *skb, struct cimrepl_volume *vol,
 	if (!hdr)
 		return -EMSGSIZE;
 	if ((event && nla_put_u16(skb, CIMREPL_A_EVENT, event)) ||
-	    cimrepl_fill_volume(skb, vol)) {
+	    fill(skb, object)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -333,20 +337,40 @@ static int cimrepl_volume_msg(struct sk_buff *skb, struct cimrepl_volume *vol,
 	return 0;
 }
 
-void cimrepl_nl_notify_volume(struct cimrepl_volume *vol, u16 event)
+/* A CIMREPL_CMD_EVENT about an object to the events group, if anyone listens. */
+static void cimrepl_notify(cimrepl_fill_fn fill, void *object, u16 event,
+			   gfp_t gfp)
 {
 	struct sk_buff *skb;
 
 	if (!genl_has_listeners(&cimrepl_genl_family, &init_net, 0))
 		return;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
 	if (!skb)
 		return;
-	if (cimrepl_volume_msg(skb, vol, 0, 0, 0, CIMREPL_CMD_EVENT, event)) {
+	if (cimrepl_object_msg(skb, fill, object, 0, 0, 0, CIMREPL_CMD_EVENT,
+			       event)) {
 		nlmsg_free(skb);
 		return;
 	}
-	genlmsg_multicast(&cimrepl_genl_family, skb, 0, 0, GFP_KERNEL);
+	genlmsg_multicast(&cimrepl_genl_family, skb, 0, 0, gfp);
+}
+
+static int cimrepl_fill_volume_object(struct sk_buff *skb, void *vol)
+{
+	return cimrepl_fill_volume(skb, vol);
+}
+
+static int cimrepl_volume_msg(struct sk_buff *skb, struct cimrepl_volume *vol,
+			      u32 portid, u32 seq, int flags, u8 cmd, u16 event)
+{
+	return cimrepl_object_msg(skb, cimrepl_fill_volume_object, vol, portid,
+				  seq, flags, cmd, event);
+}
+
+void cimrepl_nl_notify_volume(struct cimrepl_volume *vol, u16 event)
+{
+	cimrepl_notify(cimrepl_fill_volume_object, vol, event, GFP_KERNEL);
 }
 
 /* Delete, get (do) and assemble: a volume selected by name. */
@@ -675,38 +699,22 @@ static int cimrepl_check_elements(struct genl_info *info, unsigned long required
 	return 0;
 }
 
-/* One message about a synchronization: a reply, a dump entry or an event. */
+static int cimrepl_fill_sync_object(struct sk_buff *skb, void *snap)
+{
+	return cimrepl_snapshot_fill_sync(skb, snap);
+}
+
 static int cimrepl_sync_msg(struct sk_buff *skb, struct cimrepl_snapshot *snap,
 			    u32 portid, u32 seq, int flags, u8 cmd, u16 event)
 {
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &cimrepl_genl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if ((event && nla_put_u16(skb, CIMREPL_A_EVENT, event)) ||
-	    cimrepl_snapshot_fill_sync(skb, snap)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
+	return cimrepl_object_msg(skb, cimrepl_fill_sync_object, snap, portid,
+				  seq, flags, cmd, event);
 }
 
+/* Sent from the copy worker too: no I/O may be needed to allocate it. */
 void cimrepl_nl_notify_sync(struct cimrepl_snapshot *snap, u16 event)
 {
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&cimrepl_genl_family, &init_net, 0))
-		return;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_NOIO);
-	if (!skb)
-		return;
-	if (cimrepl_sync_msg(skb, snap, 0, 0, 0, CIMREPL_CMD_EVENT, event)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_multicast(&cimrepl_genl_family, skb, 0, 0, GFP_NOIO);
+	cimrepl_notify(cimrepl_fill_sync_object, snap, event, GFP_NOIO);
 }
 
 /* The reply to a create-list: one CIMREPL_A_SYNC nest per new replica. */
