@@ -315,6 +315,27 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* Send the reply @msg of a do request, or drop it when @ret says it failed. */
+static int cimrepl_reply(struct sk_buff *msg, struct genl_info *info, int ret)
+{
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * The end of one pass of a dump: a full skb ends the pass and the dump goes
+ * on from cb->args[0]; any other error ends the dump.
+ */
+static int cimrepl_dump_result(struct sk_buff *skb, int ret)
+{
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ? ret : skb->len;
+}
+
 /* Puts one object's nest (a volume, a synchronization) into a message. */
 typedef int (*cimrepl_fill_fn)(struct sk_buff *skb, void *object);
 
@@ -431,11 +452,7 @@ static int cimrepl_nl_volume_get(struct sk_buff *skb, struct genl_info *info)
 					 0);
 	}
 	mutex_unlock(&cimrepl_config_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return cimrepl_reply(msg, info, ret);
 }
 
 /* cb->args[0]: how many volumes earlier passes of this dump sent. */
@@ -458,8 +475,7 @@ static int cimrepl_nl_volume_dump(struct sk_buff *skb,
 		cb->args[0] = index;
 	}
 	mutex_unlock(&cimrepl_config_lock);
-	/* a full skb ends this pass; the dump goes on from cb->args[0] */
-	return ret == -EMSGSIZE && skb->len ? skb->len : ret ? ret : skb->len;
+	return cimrepl_dump_result(skb, ret);
 }
 
 static int cimrepl_nl_volume_assemble(struct sk_buff *skb,
@@ -619,11 +635,7 @@ static int cimrepl_nl_pool_get(struct sk_buff *skb, struct genl_info *info)
 				       info->snd_seq, 0);
 	}
 	mutex_unlock(&cimrepl_config_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return cimrepl_reply(msg, info, ret);
 }
 
 static int cimrepl_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -643,7 +655,7 @@ static int cimrepl_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb
 		cb->args[0] = index;
 	}
 	mutex_unlock(&cimrepl_config_lock);
-	return ret == -EMSGSIZE && skb->len ? skb->len : ret ? ret : skb->len;
+	return cimrepl_dump_result(skb, ret);
 }
 
 /*
@@ -880,11 +892,7 @@ static int cimrepl_nl_sync_get(struct sk_buff *skb, struct genl_info *info)
 		ret = cimrepl_sync_msg(msg, vol->snapshot, info->snd_portid,
 				       info->snd_seq, 0, CIMREPL_CMD_SYNC_GET, 0);
 	mutex_unlock(&cimrepl_config_lock);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return cimrepl_reply(msg, info, ret);
 }
 
 static int cimrepl_nl_sync_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -906,7 +914,7 @@ static int cimrepl_nl_sync_dump(struct sk_buff *skb, struct netlink_callback *cb
 		cb->args[0] = index;
 	}
 	mutex_unlock(&cimrepl_config_lock);
-	return ret == -EMSGSIZE && skb->len ? skb->len : ret ? ret : skb->len;
+	return cimrepl_dump_result(skb, ret);
 }
 
 /*
