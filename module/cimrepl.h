@@ -45,5 +45,7 @@ extern const struct cimrepl_engine *const cimrepl_engines[];
 extern const unsigned int cimrepl_n_engines;
 
 const struct cimrepl_engine *cimrepl_engine_find(u16 sync_type);
+/* Does any engine built in implement Operation @op? */
+bool cimrepl_engine_op_known(u16 op);
 
 #endif /* CIMREPL_H */

@@ -26,9 +26,20 @@
 #ifdef NL_SET_ERR_MSG_ATTR_FMT
 #define cimrepl_elem_err(extack, attr, index, msg) \
 	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "element %u: " msg, index)
+#define cimrepl_elem_err_str(extack, attr, index, str) \
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "element %u: %s", index, str)
 #else
 #define cimrepl_elem_err(extack, attr, index, msg) \
 	NL_SET_ERR_MSG_ATTR(extack, attr, msg)
+/* @str must be static: the message is not copied */
+#define cimrepl_elem_err_str(extack, attr, index, str) do {		\
+	struct netlink_ext_ack *__extack = (extack);			\
+									\
+	if (__extack) {							\
+		__extack->_msg = (str);					\
+		NL_SET_BAD_ATTR(__extack, attr);			\
+	}								\
+} while (0)
 #endif
 
 /*

@@ -64,17 +64,25 @@ struct cimrepl_meta_super {
 	__le64 created_ns;
 } __packed;
 
-/* A snapshot; seq == 0 marks a free slot. */
+/*
+ * A snapshot, or the point in time of a clone (CIMREPL_META_SNAP_CLONE:
+ * @name is then the clone's volume over its target, @copy_state the
+ * clone's, and chunks [0, @copied) are on the target); seq == 0 marks a
+ * free slot.
+ */
 struct cimrepl_meta_snapshot {
 	char name[CIMREPL_NAME_MAX];
 	char origin[CIMREPL_NAME_MAX];
 	__le32 seq;
 	__le32 origin_id;	/* the origin's id in this pool's chunk records */
 	__le16 copy_state;	/* CIMREPL_COPY_STATE_* */
-	__le16 flags;
-	__le32 reserved;
+	__le16 flags;		/* CIMREPL_META_SNAP_* */
+	__le32 copied;		/* clones: chunks on the target; else 0 */
 	__le64 created_ns;
 } __packed;
+
+#define CIMREPL_META_SNAP_CLONE		0x1	/* the image of a clone */
+#define CIMREPL_META_SNAP_IMAGE_LOST	0x2	/* a clone's image broke */
 
 #define CIMREPL_META_SNAPSHOTS \
 	((CIMREPL_META_BLOCK - sizeof(struct cimrepl_meta_header)) / \

@@ -17,6 +17,7 @@
 #include "compat.h"
 #include "netlink.h"
 #include "pool.h"
+#include "clone.h"
 #include "snapshot.h"
 #include "volume.h"
 
@@ -299,7 +300,7 @@ static int cimrepl_fill_volume(struct sk_buff *skb, struct cimrepl_volume *vol)
 	    nla_put_u64_64bit(skb, CIMREPL_A_VOLUME_FUA_WRITES, fua_writes,
 			      CIMREPL_A_VOLUME_PAD))
 		goto cancel;
-	/* replicas have no backing device of their own */
+	/* a snapshot has no backing device of its own; a clone's is its target */
 	if (backing &&
 	    (nla_put_string(skb, CIMREPL_A_VOLUME_BACKING_PATH, vol->backing_path) ||
 	     nla_put_u32(skb, CIMREPL_A_VOLUME_BACKING_MAJOR,
@@ -697,11 +698,6 @@ static int cimrepl_check_elements(struct genl_info *info, unsigned long required
 				return -EINVAL;
 			}
 		}
-		if (tb[CIMREPL_A_ELEM_TARGET_PATH] && tb[CIMREPL_A_ELEM_POOL]) {
-			cimrepl_elem_err(info->extack, tb[CIMREPL_A_ELEM_POOL], index,
-					 "a target path and a pool exclude each other");
-			return -EINVAL;
-		}
 		index++;
 	}
 	if (!index) {
@@ -739,12 +735,11 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 					  struct genl_info *info)
 {
 	struct nlattr *tb[CIMREPL_A_ELEM_MAX + 1];
+	struct cimrepl_list_request list = {};
 	struct cimrepl_snapshot_request *req;
 	struct nlattr *elem;
 	struct sk_buff *msg;
 	unsigned int count = 0;
-	u32 chunk_size = 0;
-	u16 sync_type;
 	void *hdr;
 	int rem, ret;
 
@@ -756,8 +751,8 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 	if (ret)
 		return ret;
 	if (info->attrs[CIMREPL_A_CHUNK_SIZE]) {
-		chunk_size = nla_get_u32(info->attrs[CIMREPL_A_CHUNK_SIZE]);
-		if (!is_power_of_2(chunk_size)) {
+		list.chunk_size = nla_get_u32(info->attrs[CIMREPL_A_CHUNK_SIZE]);
+		if (!is_power_of_2(list.chunk_size)) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    info->attrs[CIMREPL_A_CHUNK_SIZE],
 					    "chunk size must be a power of two");
@@ -765,8 +760,8 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 		}
 	}
 
-	sync_type = nla_get_u16(info->attrs[CIMREPL_A_SYNC_TYPE]);
-	if (!cimrepl_engine_find(sync_type)) {
+	list.sync_type = nla_get_u16(info->attrs[CIMREPL_A_SYNC_TYPE]);
+	if (!cimrepl_engine_find(list.sync_type)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_SYNC_TYPE],
 				    "no engine for this SyncType in this module");
 		return -EOPNOTSUPP;
@@ -774,13 +769,18 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 	if (info->attrs[CIMREPL_A_MODE] &&
 	    nla_get_u16(info->attrs[CIMREPL_A_MODE]) != CIMREPL_MODE_SYNCHRONOUS) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_MODE],
-				    "snapshots are taken synchronously (Mode 2)");
+				    "snapshots and clones are established synchronously (Mode 2)");
 		return -EOPNOTSUPP;
 	}
 	if (info->attrs[CIMREPL_A_THROTTLE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_THROTTLE],
-				    "snapshots have no background copy to throttle");
-		return -EINVAL;
+		if (list.sync_type != CIMREPL_SYNC_TYPE_CLONE) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[CIMREPL_A_THROTTLE],
+					    "snapshots have no background copy to throttle");
+			return -EINVAL;
+		}
+		list.throttle_set = true;
+		list.throttle = nla_get_u32(info->attrs[CIMREPL_A_THROTTLE]);
 	}
 
 	req = kcalloc(CIMREPL_MAX_ELEMENTS, sizeof(*req), GFP_KERNEL);
@@ -790,10 +790,18 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 		/* cimrepl_check_elements() validated all of this */
 		nla_parse_nested(tb, CIMREPL_A_ELEM_MAX, elem,
 				 cimrepl_elem_policy, NULL);
-		if (tb[CIMREPL_A_ELEM_TARGET_PATH] || tb[CIMREPL_A_ELEM_STORE_SIZE]) {
+		if (list.sync_type == CIMREPL_SYNC_TYPE_SNAPSHOT &&
+		    (tb[CIMREPL_A_ELEM_TARGET_PATH] || tb[CIMREPL_A_ELEM_STORE_SIZE])) {
 			cimrepl_elem_err(info->extack, elem, count,
 					 "snapshots take their store from a pool, not a device or a size");
 			ret = -EOPNOTSUPP;
+			goto out_free;
+		}
+		if (list.sync_type == CIMREPL_SYNC_TYPE_CLONE &&
+		    tb[CIMREPL_A_ELEM_STORE_SIZE]) {
+			cimrepl_elem_err(info->extack, tb[CIMREPL_A_ELEM_STORE_SIZE],
+					 count, "a clone is as large as its source: no store size");
+			ret = -EINVAL;
 			goto out_free;
 		}
 		if (tb[CIMREPL_A_ELEM_POOL] &&
@@ -807,6 +815,8 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 		req[count].target = nla_data(tb[CIMREPL_A_ELEM_TARGET_NAME]);
 		req[count].pool = tb[CIMREPL_A_ELEM_POOL] ?
 				  nla_data(tb[CIMREPL_A_ELEM_POOL]) : NULL;
+		req[count].target_path = tb[CIMREPL_A_ELEM_TARGET_PATH] ?
+					 nla_data(tb[CIMREPL_A_ELEM_TARGET_PATH]) : NULL;
 		req[count].attr = elem;
 		count++;
 	}
@@ -823,7 +833,7 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 		nlmsg_free(msg);
 		goto out_free;
 	}
-	ret = cimrepl_snapshot_create_list(req, count, chunk_size, info->extack,
+	ret = cimrepl_snapshot_create_list(req, count, &list, info->extack,
 					   cimrepl_reply_add_sync, msg);
 	if (ret) {
 		nlmsg_free(msg);
@@ -918,11 +928,12 @@ static int cimrepl_nl_sync_dump(struct sk_buff *skb, struct netlink_callback *cb
 }
 
 /*
- * An operation on a list of snapshots, all of them or none: every element
- * is checked before the first is changed.
+ * An operation on a list of synchronizations, all of them or none: every
+ * element is checked before the first is changed. Snapshots:
  *   Return To ResourcePool (19): delete them (none may be open);
  *   Restore from Replica (15): copy each back onto its source, online, in
  *   the background (one snapshot per source).
+ * Clones: Abort (2), Detach (8), Resync Replica (14), see clone.c.
  */
 static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 				       struct genl_info *info)
@@ -947,8 +958,7 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 				    "not an Operation value of the standard");
 		return -EINVAL;
 	}
-	if (op != CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
-	    op != CIMREPL_OP_RESTORE_FROM_REPLICA) {
+	if (!cimrepl_engine_op_known(op)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_OPERATION],
 				    "no engine of this module implements this operation");
 		return -EOPNOTSUPP;
@@ -974,7 +984,25 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 				ret = -EINVAL;
 				goto out_unlock;
 			}
+		}
+		if (vol->role == CIMREPL_ROLE_CLONE) {
+			ret = cimrepl_clone_check(vol, op, elem, count,
+						  info->extack);
+			if (ret)
+				goto out_unlock;
+			vols[count++] = vol;
+			continue;
+		}
+		if (op != CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
+		    op != CIMREPL_OP_RESTORE_FROM_REPLICA) {
+			cimrepl_elem_err(info->extack, elem, count,
+					 "snapshots implement Restore from Replica (15) and Return To ResourcePool (19) only");
+			ret = -EOPNOTSUPP;
+			goto out_unlock;
+		}
+		for (i = 0; i < count; i++) {
 			if (op == CIMREPL_OP_RESTORE_FROM_REPLICA &&
+			    vols[i]->role != CIMREPL_ROLE_CLONE &&
 			    cimrepl_snapshot_source(vols[i]) ==
 			    cimrepl_snapshot_source(vol)) {
 				cimrepl_elem_err(info->extack, elem, count,
@@ -1010,7 +1038,9 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 		vols[count++] = vol;
 	}
 	for (i = 0; i < count && !ret; i++) {
-		if (op == CIMREPL_OP_RESTORE_FROM_REPLICA)
+		if (vols[i]->role == CIMREPL_ROLE_CLONE)
+			ret = cimrepl_clone_apply(vols[i], op, info->extack);
+		else if (op == CIMREPL_OP_RESTORE_FROM_REPLICA)
 			ret = cimrepl_snapshot_restore(vols[i], NULL, info->extack);
 		else
 			ret = cimrepl_snapshot_delete(vols[i], NULL, info->extack);
@@ -1026,13 +1056,17 @@ static int cimrepl_nl_sync_set(struct sk_buff *skb, struct genl_info *info)
 	const char *name;
 	int ret;
 
+	struct cimrepl_volume *vol;
+
 	if (!info->attrs[CIMREPL_A_SYNC]) {
 		if (cimrepl_require(info->extack, NULL, info->attrs,
 				    CIMREPL_A_THROTTLE,
 				    "missing synchronization or throttle"))
 			return -EINVAL;
-		NL_SET_ERR_MSG(info->extack, "the copier is not implemented yet");
-		return -EOPNOTSUPP;
+		mutex_lock(&cimrepl_config_lock);
+		cimrepl_clone_set_default_throttle(nla_get_u32(info->attrs[CIMREPL_A_THROTTLE]));
+		mutex_unlock(&cimrepl_config_lock);
+		return 0;
 	}
 	ret = nla_parse_nested(tb, CIMREPL_A_SYNC_MAX, info->attrs[CIMREPL_A_SYNC],
 			       cimrepl_sync_set_policy, info->extack);
@@ -1042,9 +1076,30 @@ static int cimrepl_nl_sync_set(struct sk_buff *skb, struct genl_info *info)
 			       info->attrs[CIMREPL_A_SYNC], info->extack, &name);
 	if (ret)
 		return ret;
-	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_SYNC],
-			    "no such synchronization");
-	return -ENOENT;
+	if (tb[CIMREPL_A_SYNC_MAX_LAG_MS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_SYNC_MAX_LAG_MS],
+				    "only asynchronous mirrors have a lag to bound");
+		return -EINVAL;
+	}
+	if (cimrepl_require(info->extack, info->attrs[CIMREPL_A_SYNC], tb,
+			    CIMREPL_A_SYNC_THROTTLE, "nothing to set"))
+		return -EINVAL;
+
+	mutex_lock(&cimrepl_config_lock);
+	vol = cimrepl_volume_find(name);
+	if (!vol || !vol->snapshot) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_SYNC],
+				    "no such synchronization");
+		ret = -ENOENT;
+	} else if (vol->role != CIMREPL_ROLE_CLONE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_SYNC_THROTTLE],
+				    "snapshots have no background copy to throttle");
+		ret = -EINVAL;
+	} else {
+		cimrepl_clone_set_throttle(vol, nla_get_u32(tb[CIMREPL_A_SYNC_THROTTLE]));
+	}
+	mutex_unlock(&cimrepl_config_lock);
+	return ret;
 }
 
 static const struct genl_ops cimrepl_genl_ops[] = {

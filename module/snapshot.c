@@ -30,8 +30,10 @@
 #include <linux/xarray.h>
 #include <net/genetlink.h>
 
+#include "clone.h"
 #include "copier.h"
 #include "netlink.h"
+#include "origin.h"
 #include "pool.h"
 #include "snapshot.h"
 #include "volume.h"
@@ -50,129 +52,13 @@ const struct cimrepl_engine cimrepl_snapshot_engine = {
 	.n_operations = ARRAY_SIZE(cimrepl_snapshot_ops),
 };
 
-/**
- * struct cimrepl_exception - where a copy of an origin chunk lives
- * @next: the next exception of the same origin chunk
- * @pool_chunk: the pool data chunk holding the copy
- * @from_seq: first snapshot sequence number it serves
- * @to_seq: last one (equal to @from_seq for a private copy)
- * @users: live snapshots it serves (a shared copy is freed at zero)
- * @private_copy: written by snapshot @from_seq, serves only it
- */
-struct cimrepl_exception {
-	struct cimrepl_exception *next;
-	u64 pool_chunk;
-	u32 from_seq;
-	u32 to_seq;
-	u32 users;
-	bool private_copy;
-};
-
-/**
- * struct cimrepl_origin - the snapshot state of a source volume
- * @vol: the volume
- * @pool: the pool every snapshot of this origin takes its chunks from
- * @origin_id: this origin's id in the pool's chunk records
- * @chunk_sectors: the pool's chunk size
- * @snapshots: its snapshots by ascending sequence number; changed under
- *	cimrepl_config_lock with I/O held, read under @lock
- * @lock: protects @exceptions, @pending, @latest_seq, @readers, @reader_gen
- *	and the snapshots' @copy_state; taken with interrupts disabled
- * @exceptions: origin chunk -> first struct cimrepl_exception
- * @pending: copies queued for @work
- * @latest_seq: sequence number of the newest valid snapshot, 0 if none
- * @readers: snapshot reads served from the origin, per generation
- * @reader_gen: the generation new such reads join
- * @readers_done: woken when a generation's readers drop to zero
- * @wq: ordered workqueue running @work
- * @work: runs the queued copies
- * @copier: the copy buffer, used by @work only
- * @batch_copiers: buffers for copies before origin writes, run together,
- *	@batch_max of them; used by @work only
- * @nr_chunks: chunks of the volume, the last one possibly partial
- * @restoring: the snapshot being restored onto this origin, or NULL; under
- *	@lock, like the three fields below
- * @restore_pending: chunks still to be copied back from @restoring
- * @restore_total: chunks to copy back in all
- * @restore_done: chunks copied back so far
- */
-struct cimrepl_origin {
-	struct cimrepl_volume *vol;
-	struct cimrepl_pool *pool;
-	u32 origin_id;
-	u32 chunk_sectors;
-	struct list_head snapshots;
-	spinlock_t lock;	/* see above */
-	struct xarray exceptions;
-	struct list_head pending;
-	u32 latest_seq;
-	unsigned int readers[2];
-	unsigned int reader_gen;
-	wait_queue_head_t readers_done;
-	struct workqueue_struct *wq;
-	struct work_struct work;
-	struct cimrepl_copier copier;
-	struct cimrepl_copier batch_copiers[CIMREPL_COPY_MANY_MAX];
-	unsigned int batch_max;
-	u64 nr_chunks;
-	struct cimrepl_snapshot *restoring;
-	unsigned long *restore_pending;
-	u64 restore_total;
-	u64 restore_done;
-};
-
-/**
- * struct cimrepl_snapshot - one snapshot
- * @node: entry in @origin->snapshots
- * @vol: its block device
- * @origin: what it is a snapshot of
- * @seq: sequence number
- * @slot: its record in the pool's snapshot table
- * @copy_state: CIMREPL_COPY_STATE_*: Synchronized (a valid image) or
- *	Broken (the pool ran out or failed; its data is gone)
- * @created_ns: when it was taken
- */
-struct cimrepl_snapshot {
-	struct list_head node;
-	struct cimrepl_volume *vol;
-	struct cimrepl_origin *origin;
-	u32 seq;
-	unsigned int slot;
-	u16 copy_state;
-	u64 created_ns;
-};
-
-/**
- * struct cimrepl_cow - a copy waiting for the worker
- * @node: entry in origin->pending
- * @chunk: origin chunk
- * @snap: NULL for a copy before an origin write; the snapshot for a
- *	private copy before a snapshot write
- * @restore: instead, copy the chunk back from the snapshot being restored
- *	before the origin writes in @bios
- * @bios: the writes waiting for it
- */
-struct cimrepl_cow {
-	struct list_head node;
-	u64 chunk;
-	struct cimrepl_snapshot *snap;
-	bool restore;
-	struct bio_list bios;
-};
-
-static bool cimrepl_snapshot_valid(const struct cimrepl_snapshot *snap)
-{
-	return snap->copy_state == CIMREPL_COPY_STATE_SYNCHRONIZED;
-}
-
 static struct cimrepl_exception *
 cimrepl_exceptions(struct cimrepl_origin *origin, u64 chunk)
 {
 	return xa_load(&origin->exceptions, chunk);
 }
 
-/* The exception a snapshot @seq reads chunk @chunk from, or NULL: origin. */
-static struct cimrepl_exception *
+struct cimrepl_exception *
 cimrepl_find_exception(struct cimrepl_origin *origin, u64 chunk, u32 seq)
 {
 	struct cimrepl_exception *e, *shared = NULL;
@@ -210,8 +96,21 @@ static bool cimrepl_has_private(struct cimrepl_origin *origin, u64 chunk,
 }
 
 /*
- * How many valid snapshots with sequence numbers in [@from, @to] still read
- * chunk @chunk from the origin (none of their own copy). Caller holds @lock.
+ * Does @snap still read chunk @chunk as the origin had it: a valid image
+ * without its own copy, and, for a clone, a chunk not yet on its target.
+ * Caller holds @lock.
+ */
+static bool cimrepl_snapshot_needs(struct cimrepl_origin *origin,
+				   struct cimrepl_snapshot *snap, u64 chunk)
+{
+	return cimrepl_snapshot_valid(snap) &&
+	       !(snap->clone && chunk < cimrepl_clone_copied(snap->clone)) &&
+	       !cimrepl_has_private(origin, chunk, snap->seq);
+}
+
+/*
+ * How many snapshots with sequence numbers in [@from, @to] still need
+ * chunk @chunk from the origin. Caller holds @lock.
  */
 static u32 cimrepl_users_in(struct cimrepl_origin *origin, u64 chunk, u32 from,
 			    u32 to)
@@ -221,8 +120,7 @@ static u32 cimrepl_users_in(struct cimrepl_origin *origin, u64 chunk, u32 from,
 
 	list_for_each_entry(snap, &origin->snapshots, node)
 		if (snap->seq >= from && snap->seq <= to &&
-		    cimrepl_snapshot_valid(snap) &&
-		    !cimrepl_has_private(origin, chunk, snap->seq))
+		    cimrepl_snapshot_needs(origin, snap, chunk))
 			users++;
 	return users;
 }
@@ -290,8 +188,7 @@ static sector_t cimrepl_pool_sector(struct cimrepl_origin *origin,
 	       (bio->bi_iter.bi_sector & (origin->chunk_sectors - 1));
 }
 
-/* Sectors of chunk @chunk: the volume's last chunk may be short. */
-static u32 cimrepl_chunk_len(struct cimrepl_origin *origin, u64 chunk)
+u32 cimrepl_chunk_len(struct cimrepl_origin *origin, u64 chunk)
 {
 	sector_t start = chunk * origin->chunk_sectors;
 
@@ -409,8 +306,10 @@ void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
 	sector_t sector;
 
 	if (!bio_sectors(bio)) {
-		/* a flush: what a snapshot writes lives in the pool */
-		cimrepl_volume_remap(vol, bio, pool_bdev, 0, NULL, 0);
+		if (snap->clone)
+			cimrepl_clone_flush(snap->clone, bio);
+		else	/* a flush: what a snapshot writes lives in the pool */
+			cimrepl_volume_remap(vol, bio, pool_bdev, 0, NULL, 0);
 		return;
 	}
 	if (op_is_write(bio_op(bio))) {
@@ -422,6 +321,22 @@ void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
 	}
 
 	spin_lock_irq(&origin->lock);
+	/* a clone's chunk already copied lives on its target */
+	switch (snap->clone ? cimrepl_clone_route(snap->clone, chunk, bio) :
+		CIMREPL_CLONE_TO_IMAGE) {
+	case CIMREPL_CLONE_TO_IMAGE:
+		break;
+	case CIMREPL_CLONE_TO_TARGET:
+		spin_unlock_irq(&origin->lock);
+		kfree(spare);
+		cimrepl_volume_remap(vol, bio, vol->backing.bdev,
+				     bio->bi_iter.bi_sector, NULL, 0);
+		return;
+	case CIMREPL_CLONE_DEFERRED:
+		spin_unlock_irq(&origin->lock);
+		kfree(spare);
+		return;
+	}
 	if (!cimrepl_snapshot_valid(snap)) {
 		spin_unlock_irq(&origin->lock);
 		kfree(spare);
@@ -455,8 +370,7 @@ void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
 	cimrepl_volume_remap(vol, bio, bdev, sector, origin, gen);
 }
 
-/* Wait for the snapshot reads served from the origin before this moment. */
-static void cimrepl_origin_wait_readers(struct cimrepl_origin *origin)
+void cimrepl_origin_wait_readers(struct cimrepl_origin *origin)
 {
 	unsigned int old;
 
@@ -508,10 +422,20 @@ static void cimrepl_remove_exception(struct cimrepl_origin *origin, u64 chunk,
 }
 
 static void cimrepl_snapshot_notify(struct cimrepl_snapshot *snap, u16 event);
-static void cimrepl_drop_exceptions(struct cimrepl_origin *origin, u32 seq);
 static u32 cimrepl_latest_valid_seq(struct cimrepl_origin *origin);
-static void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap);
 static void cimrepl_restore_abort(struct cimrepl_origin *origin);
+
+void cimrepl_snapshot_mark_broken(struct cimrepl_snapshot *snap)
+{
+	struct cimrepl_meta_snapshot *rec =
+		&snap->origin->pool->meta.snapshots[snap->slot];
+
+	lockdep_assert_held(&snap->origin->pool->meta.lock);
+	if (snap->clone)
+		cimrepl_clone_fill_record(snap->clone, rec);
+	else
+		rec->copy_state = cpu_to_le16(CIMREPL_COPY_STATE_BROKEN);
+}
 
 /*
  * The pool could not take a copy: the snapshots that needed it lose their
@@ -527,8 +451,7 @@ static void cimrepl_break_snapshots(struct cimrepl_origin *origin, u64 chunk,
 	spin_lock_irq(&origin->lock);
 	list_for_each_entry(snap, &origin->snapshots, node) {
 		if (snap->seq < from || snap->seq > to ||
-		    !cimrepl_snapshot_valid(snap) ||
-		    cimrepl_has_private(origin, chunk, snap->seq))
+		    !cimrepl_snapshot_needs(origin, snap, chunk))
 			continue;
 		broken[n++] = snap;
 	}
@@ -536,15 +459,17 @@ static void cimrepl_break_snapshots(struct cimrepl_origin *origin, u64 chunk,
 
 	/* Broken first, in memory and on disk: then no read trusts its map */
 	spin_lock_irq(&origin->lock);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		broken[i]->copy_state = CIMREPL_COPY_STATE_BROKEN;
+		if (broken[i]->clone)
+			cimrepl_clone_image_lost(broken[i]->clone);
+	}
 	origin->latest_seq = cimrepl_latest_valid_seq(origin);
 	spin_unlock_irq(&origin->lock);
 
 	mutex_lock(&meta->lock);
 	for (i = 0; i < n; i++)
-		meta->snapshots[broken[i]->slot].copy_state =
-			cpu_to_le16(CIMREPL_COPY_STATE_BROKEN);
+		cimrepl_snapshot_mark_broken(broken[i]);
 	if (n && cimrepl_meta_write_snapshots(meta))
 		pr_err("cimrepl: pool %s: cannot record broken snapshots\n",
 		       origin->pool->name);
@@ -552,9 +477,10 @@ static void cimrepl_break_snapshots(struct cimrepl_origin *origin, u64 chunk,
 
 	/* its copies serve no one now: give them back */
 	for (i = 0; i < n; i++)
-		cimrepl_drop_exceptions(origin, broken[i]->seq);
+		cimrepl_drop_claims(origin, broken[i]->seq, 0, ULONG_MAX);
 	for (i = 0; i < n; i++) {
-		pr_warn("cimrepl: snapshot %s is broken: pool %s is full or failing\n",
+		pr_warn("cimrepl: %s %s is broken: pool %s is full or failing\n",
+			broken[i]->clone ? "clone" : "snapshot",
 			broken[i]->vol->name, origin->pool->name);
 		cimrepl_snapshot_notify(broken[i], CIMREPL_EVENT_STATE_CHANGED);
 	}
@@ -861,13 +787,20 @@ static void cimrepl_do_snapshot_cow(struct cimrepl_origin *origin,
 	}
 
 	while ((bio = bio_list_pop(&cow->bios))) {
-		if (status)
+		unsigned int gen;
+
+		if (status) {
 			cimrepl_volume_end_bio(snap->vol, bio, status);
-		else
-			cimrepl_volume_remap(snap->vol, bio,
-					     origin->pool->backing.bdev,
-					     cimrepl_pool_sector(origin, e, bio),
-					     NULL, 0);
+			continue;
+		}
+		/* counted like image reads: a clone's copy waits for it */
+		spin_lock_irq(&origin->lock);
+		gen = origin->reader_gen;
+		origin->readers[gen]++;
+		spin_unlock_irq(&origin->lock);
+		cimrepl_volume_remap(snap->vol, bio, origin->pool->backing.bdev,
+				     cimrepl_pool_sector(origin, e, bio), origin,
+				     gen);
 	}
 }
 
@@ -1028,10 +961,12 @@ static void cimrepl_origin_work(struct work_struct *work)
 		if (!cow) {
 			/*
 			 * Writes waiting come first, then one chunk of the
-			 * background restore per run of this work item, so
-			 * that a flush of the queue never waits for all of it.
+			 * background restore and one batch of each clone's
+			 * copy per run of this work item, so that a flush of
+			 * the queue never waits for all of it.
 			 */
-			if (cimrepl_restore_step(origin))
+			if (cimrepl_restore_step(origin) |
+			    cimrepl_clone_step(origin))
 				queue_work(origin->wq, &origin->work);
 			return;
 		}
@@ -1256,6 +1191,8 @@ int cimrepl_snapshot_fill_sync(struct sk_buff *skb,
 	struct nlattr *nest;
 	u16 state, progress;
 
+	if (snap->clone)
+		return cimrepl_clone_fill_sync(skb, snap->clone);
 	spin_lock_irq(&origin->lock);
 	state = snap->copy_state;
 	progress = state == CIMREPL_COPY_STATE_SYNCHRONIZED ?
@@ -1332,10 +1269,13 @@ struct cimrepl_new_snapshot {
 };
 
 static int cimrepl_check_element(const struct cimrepl_snapshot_request *req,
-				 unsigned int index, u32 chunk_size,
+				 unsigned int index,
+				 const struct cimrepl_list_request *list,
 				 struct cimrepl_new_snapshot *ns,
 				 struct netlink_ext_ack *extack)
 {
+	u32 chunk_size = list->chunk_size;
+
 	struct cimrepl_volume *source = cimrepl_volume_find(req->source);
 
 	if (!source) {
@@ -1353,9 +1293,19 @@ static int cimrepl_check_element(const struct cimrepl_snapshot_request *req,
 				 "a device with the target name exists");
 		return -EEXIST;
 	}
+	if (!req->pool && list->sync_type == CIMREPL_SYNC_TYPE_CLONE) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a clone keeps its point in time and its progress in a pool: name one");
+		return -EINVAL;
+	}
 	if (!req->pool) {
 		cimrepl_elem_err(extack, req->attr, index,
 				 "snapshots take their store from a pool: name one");
+		return -EINVAL;
+	}
+	if (list->sync_type == CIMREPL_SYNC_TYPE_CLONE && !req->target_path) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a clone needs a target device (TARGET_PATH)");
 		return -EINVAL;
 	}
 	ns->pool = cimrepl_pool_find(req->pool);
@@ -1391,6 +1341,8 @@ static void cimrepl_discard_list(struct cimrepl_new_snapshot *ns,
 
 	for (i = 0; i < count; i++) {
 		if (ns[i].snap) {
+			if (ns[i].snap->clone)
+				cimrepl_clone_free(ns[i].snap->clone);
 			cimrepl_device_discard(ns[i].snap->vol);
 			kfree(ns[i].snap);
 		}
@@ -1444,6 +1396,8 @@ static int cimrepl_record_list(struct cimrepl_new_snapshot *ns,
 			rec->origin_id = cpu_to_le32(ns[j].origin->origin_id);
 			rec->copy_state = cpu_to_le16(CIMREPL_COPY_STATE_SYNCHRONIZED);
 			rec->created_ns = cpu_to_le64(ns[j].snap->created_ns);
+			if (ns[j].snap->clone)
+				cimrepl_clone_fill_record(ns[j].snap->clone, rec);
 		}
 		if (!ret)
 			ret = cimrepl_meta_write_snapshots(meta);
@@ -1465,7 +1419,8 @@ static int cimrepl_record_list(struct cimrepl_new_snapshot *ns,
 }
 
 int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
-				 unsigned int count, u32 chunk_size,
+				 unsigned int count,
+				 const struct cimrepl_list_request *list,
 				 struct netlink_ext_ack *extack,
 				 int (*reply_fn)(struct cimrepl_snapshot *snap,
 						 void *arg),
@@ -1483,7 +1438,7 @@ int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
 
 	mutex_lock(&cimrepl_config_lock);
 	for (i = 0; i < count && !ret; i++) {
-		ret = cimrepl_check_element(&req[i], i, chunk_size, &ns[i], extack);
+		ret = cimrepl_check_element(&req[i], i, list, &ns[i], extack);
 		for (j = 0; j < i && !ret; j++) {
 			if (!strcmp(req[j].target, req[i].target)) {
 				cimrepl_elem_err(extack, req[i].attr, i,
@@ -1518,14 +1473,22 @@ int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
 			ret = -ENOMEM;
 			break;
 		}
-		dev = cimrepl_device_alloc(req[i].target, CIMREPL_ROLE_SNAPSHOT,
-					   ns[i].source->backing.bdev,
-					   ns[i].pool->backing.bdev,
-					   get_capacity(ns[i].source->disk));
+		if (list->sync_type == CIMREPL_SYNC_TYPE_CLONE) {
+			dev = cimrepl_clone_alloc(&req[i], i, ns[i].source,
+						  ns[i].pool, ns[i].snap, list,
+						  extack);
+		} else {
+			dev = cimrepl_device_alloc(req[i].target,
+						   CIMREPL_ROLE_SNAPSHOT,
+						   ns[i].source->backing.bdev,
+						   ns[i].pool->backing.bdev,
+						   get_capacity(ns[i].source->disk));
+			if (IS_ERR(dev))
+				cimrepl_elem_err(extack, req[i].attr, i,
+						 "cannot make the snapshot device");
+		}
 		if (IS_ERR(dev)) {
 			ret = PTR_ERR(dev);
-			cimrepl_elem_err(extack, req[i].attr, i,
-					 "cannot make the snapshot device");
 			kfree(ns[i].snap);
 			ns[i].snap = NULL;
 			break;
@@ -1581,6 +1544,8 @@ int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
 			for (j = 0; j < count; j++) {
 				dev = ns[j].snap->vol;
 				cimrepl_snapshot_unlink(ns[j].snap);
+				if (ns[j].snap->clone)
+					cimrepl_clone_free(ns[j].snap->clone);
 				kfree(ns[j].snap);
 				if (j < i)
 					cimrepl_device_remove(dev, NULL, NULL);
@@ -1593,6 +1558,10 @@ int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
 		}
 		cimrepl_snapshot_notify(ns[i].snap, CIMREPL_EVENT_CREATED);
 	}
+	/* clones start copying */
+	for (i = 0; i < count; i++)
+		if (ns[i].snap->clone)
+			queue_work(ns[i].origin->wq, &ns[i].origin->work);
 	for (i = 0; i < count && reply_fn; i++)
 		reply_fn(ns[i].snap, arg);
 	goto out_unlock;
@@ -1605,14 +1574,14 @@ out_unlock:
 	return ret;
 }
 
-/* Drop snapshot @seq's claims on @origin's exceptions; free what is unused. */
-static void cimrepl_drop_exceptions(struct cimrepl_origin *origin, u32 seq)
+void cimrepl_drop_claims(struct cimrepl_origin *origin, u32 seq, u64 first,
+			 u64 last)
 {
 	struct cimrepl_exception *e, *next, *freed = NULL;
 	unsigned long chunk;
 
 	spin_lock_irq(&origin->lock);
-	xa_for_each(&origin->exceptions, chunk, e) {
+	xa_for_each_range(&origin->exceptions, chunk, e, first, last) {
 		bool has_private = cimrepl_has_private(origin, chunk, seq);
 
 		for (; e; e = next) {
@@ -1638,11 +1607,7 @@ static void cimrepl_drop_exceptions(struct cimrepl_origin *origin, u32 seq)
 	}
 }
 
-/*
- * Take @snap out of its origin and its pool, returning its space; the
- * device itself stays for the caller to remove. Caller holds the lock.
- */
-static void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap)
+void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap)
 {
 	struct cimrepl_origin *origin = snap->origin;
 	struct cimrepl_meta *meta = &origin->pool->meta;
@@ -1670,14 +1635,35 @@ static void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap)
 		       origin->pool->name, snap->vol->name);
 	mutex_unlock(&meta->lock);
 
-	/* a broken snapshot gave its copies back when it broke */
+	/*
+	 * A broken snapshot gave its copies back when it broke; a clone, those
+	 * of the chunks on its target as they got there.
+	 */
 	if (valid)
-		cimrepl_drop_exceptions(origin, snap->seq);
+		cimrepl_drop_claims(origin, snap->seq,
+				    snap->clone ? cimrepl_clone_copied(snap->clone) : 0,
+				    ULONG_MAX);
 
 	origin->vol->replicas--;
 	snap->vol->snapshot = NULL;
 	if (list_empty(&origin->snapshots))
 		cimrepl_origin_detach(origin);
+}
+
+void cimrepl_snapshot_invalidate(struct cimrepl_snapshot *snap)
+{
+	struct cimrepl_origin *origin = snap->origin;
+	bool valid;
+
+	spin_lock_irq(&origin->lock);
+	valid = cimrepl_snapshot_valid(snap);
+	snap->copy_state = CIMREPL_COPY_STATE_BROKEN;
+	origin->latest_seq = cimrepl_latest_valid_seq(origin);
+	spin_unlock_irq(&origin->lock);
+	if (valid)
+		cimrepl_drop_claims(origin, snap->seq,
+				    snap->clone ? cimrepl_clone_copied(snap->clone) : 0,
+				    ULONG_MAX);
 }
 
 int cimrepl_snapshot_delete(struct cimrepl_volume *vol,
@@ -1688,6 +1674,8 @@ int cimrepl_snapshot_delete(struct cimrepl_volume *vol,
 	int ret;
 
 	lockdep_assert_held(&cimrepl_config_lock);
+	if (snap->clone)
+		return cimrepl_clone_delete(vol, attr, extack);
 	if (READ_ONCE(snap->origin->restoring) == snap) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "the snapshot is being restored onto its source");
@@ -1737,6 +1725,7 @@ static int cimrepl_assemble_check(struct cimrepl_pool *pool,
 	struct cimrepl_meta *meta = &pool->meta;
 	struct cimrepl_volume *source;
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++) {
 		struct cimrepl_meta_snapshot *rec = &meta->snapshots[i];
@@ -1759,7 +1748,12 @@ static int cimrepl_assemble_check(struct cimrepl_pool *pool,
 					    "a snapshot's origin already has snapshots from another pool");
 			return -EBUSY;
 		}
-		if (cimrepl_volume_find(rec->name)) {
+		if (le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_CLONE) {
+			ret = cimrepl_clone_assemble_check(rec, source, attr,
+							   extack);
+			if (ret)
+				return ret;
+		} else if (cimrepl_volume_find(rec->name)) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "a device has the name of a snapshot in the pool");
 			return -EEXIST;
@@ -1791,11 +1785,13 @@ static void cimrepl_snapshot_disassemble(struct cimrepl_pool *pool)
 			list_del(&snap->node);
 			spin_unlock_irq(&origin->lock);
 			origin->vol->replicas--;
-			dev->snapshot = NULL;
-			if (dev->added)
+			if (snap->clone)	/* the volume over the target stays */
+				cimrepl_clone_unbind(snap->clone);
+			else if (dev->added)
 				cimrepl_device_remove(dev, NULL, NULL);
 			else
 				cimrepl_device_discard(dev);
+			dev->snapshot = NULL;
 			kfree(snap);
 		}
 		cimrepl_origin_detach(origin);
@@ -1825,6 +1821,9 @@ int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
 		cimrepl_snapshot_disassemble(pool);
 	for (i = 0; i < n_held; i++)
 		cimrepl_volume_release_io(held[i]);
+	/* clones go on copying where they were */
+	for (i = 0; i < n_held && !ret; i++)
+		queue_work(held[i]->origin->wq, &held[i]->origin->work);
 	return ret;
 }
 
@@ -1867,22 +1866,32 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 		snap = kzalloc(sizeof(*snap), GFP_KERNEL);
 		if (!snap)
 			return -ENOMEM;
-		dev = cimrepl_device_alloc(rec->name, CIMREPL_ROLE_SNAPSHOT,
-					   source->backing.bdev,
-					   pool->backing.bdev,
-					   get_capacity(source->disk));
-		if (IS_ERR(dev)) {
-			kfree(snap);
-			return PTR_ERR(dev);
-		}
-		dev->snapshot = snap;
-		dev->chunk_sectors = origin->chunk_sectors;
-		snap->vol = dev;
 		snap->origin = origin;
 		snap->seq = le32_to_cpu(rec->seq);
 		snap->slot = i;
 		snap->copy_state = le16_to_cpu(rec->copy_state);
 		snap->created_ns = le64_to_cpu(rec->created_ns);
+		if (le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_CLONE) {
+			/* the volume over its target becomes the clone again */
+			ret = cimrepl_clone_bind(cimrepl_volume_find(rec->name),
+						 snap, rec);
+			if (ret) {
+				kfree(snap);
+				return ret;
+			}
+		} else {
+			dev = cimrepl_device_alloc(rec->name, CIMREPL_ROLE_SNAPSHOT,
+						   source->backing.bdev,
+						   pool->backing.bdev,
+						   get_capacity(source->disk));
+			if (IS_ERR(dev)) {
+				kfree(snap);
+				return PTR_ERR(dev);
+			}
+			dev->snapshot = snap;
+			dev->chunk_sectors = origin->chunk_sectors;
+			snap->vol = dev;
+		}
 		spin_lock_irq(&origin->lock);
 		list_for_each_entry(pos, &origin->snapshots, node)
 			if (pos->seq > snap->seq)
@@ -1907,8 +1916,10 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 		snap = origin && private_copy ?
 		       cimrepl_origin_snapshot(origin, from) : NULL;
 		e = NULL;
+		/* a clone's own copy of a chunk now on its target is spent */
 		if (origin && (!private_copy ||
-			       (snap && cimrepl_snapshot_valid(snap))))
+			       (snap && cimrepl_snapshot_needs(origin, snap,
+							       le64_to_cpu(rec->origin_chunk)))))
 			e = kzalloc(sizeof(*e), GFP_KERNEL);
 		if (!e) {
 			cimrepl_pool_free_chunk(pool, chunk);
@@ -1964,6 +1975,8 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 			kfree(e);
 		}
 		list_for_each_entry(snap, &origin->snapshots, node) {
+			if (snap->vol->added)	/* a clone's volume */
+				continue;
 			ret = cimrepl_device_add(snap->vol);
 			if (ret) {
 				NL_SET_ERR_MSG_ATTR(extack, attr,

@@ -24,17 +24,29 @@ extern const struct cimrepl_engine cimrepl_snapshot_engine;
 struct cimrepl_snapshot_request {
 	const char *source;
 	const char *target;
+	const char *target_path;	/* clones: the target device */
 	const char *pool;
 	const struct nlattr *attr;	/* the element, for error reports */
 };
 
+/* What a create-list asks of all its elements. */
+struct cimrepl_list_request {
+	u16 sync_type;		/* CIMREPL_SYNC_TYPE_SNAPSHOT or _CLONE */
+	u32 chunk_size;		/* bytes, 0 for the pool's */
+	bool throttle_set;	/* clones: @throttle given */
+	u32 throttle;		/* clones: KiB/s of background copy, 0 = none */
+};
+
 /*
- * Create a snapshot of each element's source, all at one point in time,
- * atomically. Caller holds no lock. On success @reply_fn is called for each
- * new snapshot, in order, under the configuration lock.
+ * Create a point-in-time image of each element's source, all at one point
+ * in time, atomically: snapshots, or clones (an image copied in the
+ * background onto a target, clone.c). Caller holds no lock. On success
+ * @reply_fn is called for each new one, in order, under the configuration
+ * lock.
  */
 int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
-				 unsigned int count, u32 chunk_size,
+				 unsigned int count,
+				 const struct cimrepl_list_request *list,
 				 struct netlink_ext_ack *extack,
 				 int (*reply_fn)(struct cimrepl_snapshot *snap,
 						 void *arg),

@@ -312,6 +312,44 @@ struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
 	return vol;
 }
 
+struct cimrepl_volume *cimrepl_device_alloc_over(const char *name, u16 role,
+						 const char *path,
+						 struct block_device *limits_also,
+						 sector_t sectors)
+{
+	struct cimrepl_volume *vol;
+	int ret;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	if (cimrepl_volume_count >= CIMREPL_MAX_DEVICES)
+		return ERR_PTR(-ENOSPC);
+	vol = cimrepl_volume_new(name, role);
+	if (!vol)
+		return ERR_PTR(-ENOMEM);
+	vol->backing_path = kstrdup(path, GFP_KERNEL);
+	if (!vol->backing_path) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	ret = cimrepl_backing_open(&vol->backing, path, vol);
+	if (ret)
+		goto out_free;
+	if (cimrepl_is_own_bdev(vol->backing.bdev)) {
+		ret = -EINVAL;
+		goto out_free;
+	}
+	ret = cimrepl_volume_make_disk(vol, vol->backing.bdev, limits_also,
+				       sectors);
+	if (ret)
+		goto out_free;
+	cimrepl_volume_count++;
+	return vol;
+
+out_free:
+	cimrepl_volume_free(vol);
+	return ERR_PTR(ret);
+}
+
 void cimrepl_device_discard(struct cimrepl_volume *vol)
 {
 	cimrepl_volume_count--;
@@ -327,6 +365,13 @@ int cimrepl_device_add(struct cimrepl_volume *vol)
 	ret = add_disk(vol->disk);
 	if (ret)
 		return ret;
+	if (vol->backing.bdev) {
+		ret = bd_link_disk_holder(vol->backing.bdev, vol->disk);
+		if (ret) {
+			del_gendisk(vol->disk);
+			return ret;
+		}
+	}
 	list_add_tail(&vol->node, &cimrepl_volumes);
 	vol->added = true;
 	__module_get(THIS_MODULE);

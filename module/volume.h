@@ -25,8 +25,9 @@ struct cimrepl_snapshot;
  * @node: entry in cimrepl_volumes; protected by cimrepl_config_lock
  * @name: NUL-terminated name, the device is /dev/cimrepl/@name
  * @backing_path: the path the backing device was opened by, for reports
- * @backing: the backing device, opened exclusively with the volume as holder;
- *	none (bdev NULL) for a snapshot, whose data the snapshot engine finds
+ * @backing: the backing device, opened exclusively with the volume as holder
+ *	(for a clone, its target); none (bdev NULL) for a snapshot, whose data
+ *	the snapshot engine finds
  * @disk: the gendisk; its private_data points back here
  * @bs: bio_set for the clones sent down (struct cimrepl_io)
  * @split_bs: bio_set for splitting bios at chunk boundaries
@@ -35,7 +36,9 @@ struct cimrepl_snapshot;
  *	cimrepl_config_lock
  * @origin: snapshot state when this volume has snapshots (snapshot.c);
  *	set and cleared under cimrepl_config_lock while I/O is held
- * @snapshot: for a snapshot device, the snapshot it shows
+ * @snapshot: for a snapshot device, the snapshot it shows; for a clone
+ *	device, the point-in-time image it is copied from (clone.c); set and
+ *	cleared while I/O is held
  * @chunk_sectors: when set, bios are split at multiples of it before the
  *	engines see them; changed only while I/O is held
  * @lock: protects @open_count, @deleting, @held, @deferred, @flushes,
@@ -127,6 +130,16 @@ struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
 					    struct block_device *limits_from,
 					    struct block_device *limits_also,
 					    sector_t sectors);
+/*
+ * A device over the block device at @path, opened exclusively (a clone over
+ * its target), @sectors long, not yet visible. Errors: those of the open
+ * (-ENOENT, -ENOTBLK, -EBUSY...), -EINVAL for one of this module's devices,
+ * -ENOSPC at CIMREPL_MAX_DEVICES. Caller holds cimrepl_config_lock.
+ */
+struct cimrepl_volume *cimrepl_device_alloc_over(const char *name, u16 role,
+						 const char *path,
+						 struct block_device *limits_also,
+						 sector_t sectors);
 int cimrepl_device_add(struct cimrepl_volume *vol);
 /* Undo cimrepl_device_alloc() of a device never added. */
 void cimrepl_device_discard(struct cimrepl_volume *vol);
