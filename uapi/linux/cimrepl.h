@@ -78,12 +78,15 @@
  *	snapshot store, shared by every snapshot in the pool). CIMREPL_A_POOL
  *	nest: CIMREPL_A_POOL_NAME (string), _PATH (string), _CHUNK_SIZE (u32,
  *	bytes, power of two, default CIMREPL_A_CAPS_CHUNK_SIZE_DEFAULT),
- *	_FORMAT (flag); read-only: _SIZE, _FREE (u64 bytes), _SNAPSHOTS (u32).
- *	With _FORMAT, create lays out a new, empty pool on the device (its
- *	contents are lost); without, it loads the pool already there and
- *	re-assembles its snapshots, whose origin volumes must exist (this is
- *	how snapshots come back after a reboot). -EBUSY deleting a pool that
- *	holds snapshots; deleting a pool keeps its contents on the device.
+ *	_FORMAT (flag); read-only: _SIZE, _FREE (u64 bytes), _SNAPSHOTS (u32,
+ *	snapshots and clones recorded in it). With _FORMAT, create lays out a
+ *	new, empty pool on the device (its contents are lost); without, it
+ *	loads the pool already there and re-assembles its snapshots, whose
+ *	origin volumes must exist, and its clones, for each of which a volume
+ *	of the clone's name must exist over the clone's target: it becomes the
+ *	clone device again and the copy resumes (this is how replicas come
+ *	back after a reboot). -EBUSY deleting a pool that holds snapshots or
+ *	clones; deleting a pool keeps its contents on the device.
  *
  * CIMREPL_CMD_REPLICA_CREATE_LIST: (admin) create one replica of each
  *	source in the list, all at one point in time: new I/O is held on every
@@ -92,9 +95,13 @@
  *	k are removed, -errno is returned and the extack message names k.
  *	Request:
  *		CIMREPL_A_SYNC_TYPE: u16, required, CIMREPL_SYNC_TYPE_*
- *		CIMREPL_A_MODE: u16, CIMREPL_MODE_*; mirrors only
- *		CIMREPL_A_CHUNK_SIZE: u32, bytes, power of two
- *		CIMREPL_A_THROTTLE: u32, KiB/s for the background copy, 0 = none
+ *		CIMREPL_A_MODE: u16, CIMREPL_MODE_*; snapshots and clones
+ *			take CIMREPL_MODE_SYNCHRONOUS only (or no Mode)
+ *		CIMREPL_A_CHUNK_SIZE: u32, bytes, power of two; must be the
+ *			pool's chunk size if given
+ *		CIMREPL_A_THROTTLE: u32, KiB/s for the background copy of
+ *			clones, 0 = none; without it, the module-wide value
+ *			(CIMREPL_CMD_SYNC_SET). Snapshots: -EINVAL
  *		CIMREPL_A_ELEMENTS: required, nest of up to
  *			CIMREPL_A_CAPS_MAX_ELEMENTS nests whose attribute
  *			type is the element's index (0, 1, ...), each of
@@ -103,17 +110,32 @@
  *			CIMREPL_A_ELEM_TARGET_NAME: string, required, the name
  *				of the replica device to create
  *			CIMREPL_A_ELEM_TARGET_PATH: string, an existing block
- *				device to use as the target (clone, mirror) or
- *				snapshot store
- *			CIMREPL_A_ELEM_POOL: string, a pool to allocate the
- *				target or store from (exclusive with _PATH)
- *			CIMREPL_A_ELEM_STORE_SIZE: u64, bytes of store to take
- *				from the pool for a snapshot
+ *				device to use as the target: required for
+ *				clones (opened exclusively, at least as large
+ *				as the source, not the source's own device);
+ *				refused for snapshots
+ *			CIMREPL_A_ELEM_POOL: string, required: the pool a
+ *				snapshot keeps its copies in; for a clone, the
+ *				pool that keeps its point in time (copies of
+ *				source chunks written before they reached the
+ *				target) and its record with the copy's
+ *				progress
+ *			CIMREPL_A_ELEM_STORE_SIZE: u64, reserved; refused
  *	Reply: one CIMREPL_A_SYNC nest per element, in request order.
  *
+ *	Snapshots (SyncType 7) are readable and writable devices showing
+ *	the source at the point in time, CopyState 4 (Synchronized) at once.
+ *	Clones (SyncType 8) are devices over their target, usable at once
+ *	with the point-in-time data; the copy runs in the background
+ *	(CopyState 3 Unsynchronized, ProgressStatus 6, CIMREPL_A_SYNC_CHUNKS_*
+ *	counting), then CopyState 4. Its progress is persistent: after a
+ *	crash the copy resumes where it was. A copy error makes it Broken
+ *	(5) with CIMREPL_A_SYNC_ERROR; the source is not affected.
+ *
  * CIMREPL_CMD_REPLICA_DELETE: (admin) remove a replica device and its
- *	synchronization, returning its space. Request: CIMREPL_A_SYNC with
- *	CIMREPL_A_SYNC_TARGET. -EBUSY while the replica is open.
+ *	synchronization, returning its space (a clone's target keeps the
+ *	bytes it holds). Request: CIMREPL_A_SYNC with CIMREPL_A_SYNC_TARGET.
+ *	-EBUSY while the replica is open.
  *
  * CIMREPL_CMD_SYNC_GET: (admin) do: CIMREPL_A_SYNC with CIMREPL_A_SYNC_TARGET;
  *	dump: every synchronization. Reply: CIMREPL_A_SYNC nest with every
@@ -126,11 +148,22 @@
  *		CIMREPL_A_ELEMENTS: indexed nests as above, each with
  *			CIMREPL_A_ELEM_TARGET_NAME
  *	An operation that is not valid in a synchronization's current
- *	CopyState fails with -EINVAL and a message naming the state.
+ *	CopyState fails with -EINVAL and a message naming the state; one
+ *	the synchronization's engine lacks, with -EOPNOTSUPP. Snapshots:
+ *	Restore from Replica (15: copy the snapshot back onto the source,
+ *	online, in the background) and Return To ResourcePool (19: delete
+ *	it). Clones: Abort (2) from Unsynchronized or Broken -> Aborted (12,
+ *	the copy stops, the device shows the target as it is); Detach (8)
+ *	from Synchronized or Aborted: the synchronization ends and the
+ *	device stays as a plain volume (CIMREPL_ROLE_VOLUME) over the
+ *	target; Resync Replica (14) from Broken, when the point in time
+ *	survived: the copy resumes where it stopped.
  *
  * CIMREPL_CMD_SYNC_SET: (admin) change the tunables of one synchronization
  *	(CIMREPL_A_SYNC with _TARGET and _THROTTLE and/or _MAX_LAG_MS), or,
- *	without CIMREPL_A_SYNC, the module-wide CIMREPL_A_THROTTLE.
+ *	without CIMREPL_A_SYNC, the module-wide CIMREPL_A_THROTTLE that
+ *	applies to clones without their own (0 at module load). Takes
+ *	effect at once. -EINVAL for a snapshot (nothing to throttle).
  *
  * Events (multicast group CIMREPL_MCGRP_EVENTS)
  * ---------------------------------------------
