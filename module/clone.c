@@ -71,11 +71,17 @@ static u32 cimrepl_clone_default_throttle;
  * @error: the errno that broke it, 0 otherwise
  * @copied: chunks [0, @copied) are on the target and recorded so
  * @window_end: chunks [@copied, @window_end) are being copied; the clone's
- *	bios to them wait on @deferred
+ *	writes to them wait on @deferred (reads go on: the image is stable)
  * @drain: the window is open, but I/O to it issued before may still run
- * @paused: the throttle holds the copy until @kick runs
- * @deferred: bios of the clone device waiting for the window
+ * @paused: the throttle holds the copy until @kick runs; only ever
+ *	between windows, so that no clone write waits for the throttle
+ * @started: the create-list that made it is complete (or it was
+ *	re-assembled): the worker may copy it
+ * @deferred: writes of the clone device waiting for the window
+ * @flushes: REQ_PREFLUSH bios waiting for @flush_work
+ * @flush_work: flushes the pool and the target, then sends @flushes on
  * @next: the next chunk of the window to copy
+ * @window_bytes: bytes of the window copied so far
  * @nr_chunks: chunks of the source, the last one possibly short
  * @chunk_sectors: the pool's chunk size
  * @throttle_set: @throttle applies, not the module-wide default
@@ -87,15 +93,17 @@ static u32 cimrepl_clone_default_throttle;
  * @synced_ns: when it became Synchronized (not persistent: 0 after a
  *	re-assembly)
  *
- * Locking: @copy_state, @error, @copied, @window_end, @drain, @paused and
- * @deferred are protected by the origin's lock (@copied is also read
- * without it, by READ_ONCE, where a stale value is harmless); @next,
- * @period_* and @reported belong to the origin's worker; @throttle_set and
+ * Locking: @copy_state, @error, @copied, @window_end, @drain, @paused,
+ * @started, @deferred and @flushes are protected by the origin's lock
+ * (@copied and @copy_state are also read without it, by READ_ONCE, where a
+ * stale value is harmless); @next, @window_bytes, @period_* and @reported
+ * belong to the origin's worker; @throttle_set and
  * @throttle change under cimrepl_config_lock and are read with READ_ONCE.
  *
  * Lifetime: created with its device (or bound to it at re-assembly) and
  * freed with the synchronization, under cimrepl_config_lock, after its
- * copy has stopped and @kick was cancelled.
+ * copy has stopped, its device's I/O drained (so @flushes is empty) and
+ * @kick and @flush_work are done.
  */
 struct cimrepl_clone {
 	struct cimrepl_snapshot *snap;
@@ -105,8 +113,12 @@ struct cimrepl_clone {
 	u64 window_end;
 	bool drain;
 	bool paused;
+	bool started;
 	struct bio_list deferred;
+	struct bio_list flushes;
+	struct work_struct flush_work;
 	u64 next;
+	u64 window_bytes;
 	u64 nr_chunks;
 	u32 chunk_sectors;
 	bool throttle_set;
@@ -146,6 +158,8 @@ static void cimrepl_clone_kick(struct work_struct *work)
 	queue_work(origin->wq, &origin->work);
 }
 
+static void cimrepl_clone_flush_work(struct work_struct *work);
+
 static struct cimrepl_clone *cimrepl_clone_new(struct cimrepl_snapshot *snap,
 					       sector_t sectors,
 					       u32 chunk_sectors)
@@ -158,13 +172,26 @@ static struct cimrepl_clone *cimrepl_clone_new(struct cimrepl_snapshot *snap,
 	clone->chunk_sectors = chunk_sectors;
 	clone->nr_chunks = DIV_ROUND_UP_ULL(sectors, chunk_sectors);
 	bio_list_init(&clone->deferred);
+	bio_list_init(&clone->flushes);
+	INIT_WORK(&clone->flush_work, cimrepl_clone_flush_work);
 	INIT_DELAYED_WORK(&clone->kick, cimrepl_clone_kick);
 	snap->clone = clone;
 	return clone;
 }
 
+void cimrepl_clone_start(struct cimrepl_clone *clone)
+{
+	struct cimrepl_origin *origin = cimrepl_clone_origin(clone);
+
+	spin_lock_irq(&origin->lock);
+	clone->started = true;
+	spin_unlock_irq(&origin->lock);
+	queue_work(origin->wq, &origin->work);
+}
+
 void cimrepl_clone_free(struct cimrepl_clone *clone)
 {
+	flush_work(&clone->flush_work);
 	cancel_delayed_work_sync(&clone->kick);
 	clone->snap->clone = NULL;
 	kfree(clone);
@@ -174,32 +201,65 @@ void cimrepl_clone_free(struct cimrepl_clone *clone)
 enum cimrepl_clone_route cimrepl_clone_route(struct cimrepl_clone *clone,
 					     u64 chunk, struct bio *bio)
 {
-	if (clone->copy_state == CIMREPL_COPY_STATE_ABORTED ||
-	    chunk < clone->copied)
+	if (chunk < clone->copied)
 		return CIMREPL_CLONE_TO_TARGET;
-	if (chunk < clone->window_end) {
+	/* a write must not race the copy of its chunk, even after an abort */
+	if (chunk < clone->window_end && op_is_write(bio_op(bio))) {
 		bio_list_add(&clone->deferred, bio);
 		return CIMREPL_CLONE_DEFERRED;
 	}
+	if (clone->copy_state == CIMREPL_COPY_STATE_ABORTED)
+		return CIMREPL_CLONE_TO_TARGET;
 	return CIMREPL_CLONE_TO_IMAGE;
 }
 
+/*
+ * What the clone wrote above the watermark lives in the pool until it is
+ * copied, the rest on the target: a REQ_PREFLUSH must make both durable
+ * before its own data is written. That waits, so it runs on the worker:
+ * flush both, then send the data on without the flag.
+ */
 void cimrepl_clone_flush(struct cimrepl_clone *clone, struct bio *bio)
 {
-	struct cimrepl_volume *vol = clone->snap->vol;
-	struct block_device *pool_bdev =
-		cimrepl_clone_origin(clone)->pool->backing.bdev;
-	struct bio *pool_flush;
+	struct cimrepl_origin *origin = cimrepl_clone_origin(clone);
 
-	/*
-	 * What the clone wrote above the watermark lives in the pool until it
-	 * is copied: flush both; @bio completes when both flushes have.
-	 */
-	pool_flush = bio_alloc_bioset(pool_bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH,
-				      GFP_NOIO, &vol->split_bs);
-	bio_chain(pool_flush, bio);
-	submit_bio_noacct(pool_flush);
-	cimrepl_volume_remap(vol, bio, vol->backing.bdev, 0, NULL, 0);
+	spin_lock_irq(&origin->lock);
+	bio_list_add(&clone->flushes, bio);
+	spin_unlock_irq(&origin->lock);
+	queue_work(origin->wq, &clone->flush_work);
+}
+
+static void cimrepl_clone_flush_work(struct work_struct *work)
+{
+	struct cimrepl_clone *clone =
+		container_of(work, struct cimrepl_clone, flush_work);
+	struct cimrepl_origin *origin = cimrepl_clone_origin(clone);
+	struct cimrepl_volume *vol = clone->snap->vol;
+	struct bio_list bios;
+	struct bio *bio;
+	int ret;
+
+	spin_lock_irq(&origin->lock);
+	bios = clone->flushes;
+	bio_list_init(&clone->flushes);
+	spin_unlock_irq(&origin->lock);
+	if (bio_list_empty(&bios))
+		return;
+
+	ret = blkdev_issue_flush(origin->pool->backing.bdev);
+	if (!ret)
+		ret = blkdev_issue_flush(vol->backing.bdev);
+	while ((bio = bio_list_pop(&bios))) {
+		if (ret) {
+			cimrepl_volume_end_bio(vol, bio, errno_to_blk_status(ret));
+			continue;
+		}
+		bio->bi_opf &= ~REQ_PREFLUSH;
+		if (!bio_sectors(bio))
+			cimrepl_volume_end_bio(vol, bio, BLK_STS_OK);
+		else
+			cimrepl_snapshot_submit(clone->snap, bio);
+	}
 }
 
 /* Send again the bios that waited for a window. */
@@ -360,7 +420,10 @@ static bool cimrepl_clone_window_busy(struct cimrepl_origin *origin,
 	return false;
 }
 
-/* Hold the copy if it ran ahead of the throttle. Worker only. */
+/*
+ * Hold the copy if it ran ahead of the throttle. Worker only, between
+ * windows: no clone write ever waits for a throttle.
+ */
 static void cimrepl_clone_throttle_check(struct cimrepl_clone *clone, u64 bytes)
 {
 	struct cimrepl_origin *origin = cimrepl_clone_origin(clone);
@@ -368,7 +431,8 @@ static void cimrepl_clone_throttle_check(struct cimrepl_clone *clone, u64 bytes)
 	u32 rate = cimrepl_clone_throttle(clone);
 	u64 allowed, bytes_per_sec;
 
-	if (!rate)
+	if (!rate || READ_ONCE(clone->copy_state) !=
+		     CIMREPL_COPY_STATE_UNSYNCHRONIZED)
 		return;
 	if (time_after(now, clone->period_start + CIMREPL_CLONE_THROTTLE_PERIOD)) {
 		clone->period_start = now;
@@ -381,11 +445,24 @@ static void cimrepl_clone_throttle_check(struct cimrepl_clone *clone, u64 bytes)
 	if (clone->period_bytes <= allowed)
 		return;
 	spin_lock_irq(&origin->lock);
-	clone->paused = true;
+	clone->paused = clone->copy_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED;
 	spin_unlock_irq(&origin->lock);
 	queue_delayed_work(system_wq, &clone->kick,
 			   div64_u64((clone->period_bytes - allowed) * HZ,
 				     bytes_per_sec) + 1);
+}
+
+/*
+ * Bytes per window: CIMREPL_CLONE_WINDOW_BYTES, or, throttled, about a
+ * quarter of a second's worth, so that progress and pauses stay smooth.
+ */
+static u64 cimrepl_clone_window_bytes(const struct cimrepl_clone *clone)
+{
+	u64 rate = cimrepl_clone_throttle(clone);
+
+	if (!rate)
+		return CIMREPL_CLONE_WINDOW_BYTES;
+	return clamp_t(u64, rate * SZ_1K / 4, SZ_64K, CIMREPL_CLONE_WINDOW_BYTES);
 }
 
 /* Copy the next batch of @clone's window; worker only. */
@@ -411,11 +488,12 @@ static void cimrepl_clone_copy_batch(struct cimrepl_clone *clone)
 	}
 	if (clone->window_end == clone->copied) {
 		window_chunks = max_t(u64, origin->batch_max,
-				      CIMREPL_CLONE_WINDOW_BYTES /
+				      cimrepl_clone_window_bytes(clone) /
 				      (clone->chunk_sectors << SECTOR_SHIFT));
 		clone->window_end = min(clone->copied + window_chunks,
 					clone->nr_chunks);
 		clone->next = clone->copied;
+		clone->window_bytes = 0;
 		clone->drain = true;
 	}
 	if (clone->drain) {
@@ -466,15 +544,17 @@ static void cimrepl_clone_copy_batch(struct cimrepl_clone *clone)
 		return;
 	}
 	clone->next += n;
-	if (clone->next == clone->window_end) {
-		error = blkdev_issue_flush(target);
-		if (error) {
-			cimrepl_clone_break(clone, error);
-			return;
-		}
-		cimrepl_clone_commit(clone);
+	clone->window_bytes += bytes;
+	if (clone->next < clone->window_end)
+		return;
+	error = blkdev_issue_flush(target);
+	if (error) {
+		cimrepl_clone_break(clone, error);
+		return;
 	}
-	cimrepl_clone_throttle_check(clone, bytes);
+	cimrepl_clone_commit(clone);
+	cimrepl_clone_throttle_check(clone, clone->window_bytes);
+	clone->window_bytes = 0;
 }
 
 bool cimrepl_clone_step(struct cimrepl_origin *origin)
@@ -486,7 +566,7 @@ bool cimrepl_clone_step(struct cimrepl_origin *origin)
 	list_for_each_entry(snap, &origin->snapshots, node) {
 		struct cimrepl_clone *c = snap->clone;
 
-		if (!c || c->paused ||
+		if (!c || !c->started || c->paused ||
 		    (c->copy_state != CIMREPL_COPY_STATE_UNSYNCHRONIZED &&
 		     c->window_end == c->copied))
 			continue;
@@ -517,10 +597,15 @@ static void cimrepl_clone_stop(struct cimrepl_clone *clone)
 {
 	struct cimrepl_origin *origin = cimrepl_clone_origin(clone);
 
+	/* a pause ends now: the worker must see the new state */
+	cancel_delayed_work_sync(&clone->kick);
+	spin_lock_irq(&origin->lock);
+	clone->paused = false;
+	spin_unlock_irq(&origin->lock);
 	/* a batch in progress finishes; the next run closes the window */
 	queue_work(origin->wq, &origin->work);
 	flush_workqueue(origin->wq);
-	/* the worker no longer picks it: nothing queues @kick again */
+	/* the worker no longer picks it and arms no pause for it */
 	cancel_delayed_work_sync(&clone->kick);
 }
 
@@ -550,6 +635,18 @@ cimrepl_clone_alloc(const struct cimrepl_snapshot_request *req,
 				 "the target is the source's own device");
 		return ERR_PTR(-EINVAL);
 	}
+	if (cimrepl_is_own_devt(devt)) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the target is a cimrepl device; give the device under it");
+		return ERR_PTR(-EINVAL);
+	}
+	/* the record keeps the watermark in 32 bits */
+	if (DIV_ROUND_UP_ULL(sectors, cimrepl_meta_chunk_sectors(&pool->meta)) >
+	    U32_MAX) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the source has more chunks than a clone record counts: use a pool with larger chunks");
+		return ERR_PTR(-EINVAL);
+	}
 	vol = cimrepl_device_alloc_over(req->target, CIMREPL_ROLE_CLONE,
 					req->target_path,
 					source->backing.bdev, sectors);
@@ -558,10 +655,6 @@ cimrepl_clone_alloc(const struct cimrepl_snapshot_request *req,
 		case -EBUSY:
 			cimrepl_elem_err(extack, req->attr, index,
 					 "the target device is in use (a LIO backstore, a mount, a volume or another holder has it)");
-			break;
-		case -EINVAL:
-			cimrepl_elem_err(extack, req->attr, index,
-					 "the target is a cimrepl device; give the device under it");
 			break;
 		case -ENOSPC:
 			cimrepl_elem_err(extack, req->attr, index,
@@ -656,12 +749,14 @@ int cimrepl_clone_bind(struct cimrepl_volume *vol, struct cimrepl_snapshot *snap
 		clone->error = snap->copy_state == CIMREPL_COPY_STATE_BROKEN ?
 			       -ENOSPC : -EIO;
 
-	cimrepl_volume_hold_io(vol);
-	vol->role = CIMREPL_ROLE_CLONE;
-	vol->snapshot = snap;
-	vol->chunk_sectors = origin->chunk_sectors;
-	cimrepl_volume_release_io(vol);
+	/* the caller holds @vol's I/O until the index is complete */
 	snap->vol = vol;
+	vol->role = CIMREPL_ROLE_CLONE;
+	vol->chunk_sectors = origin->chunk_sectors;
+	/* a clone is as large as its source, whatever its target's size */
+	set_capacity_and_notify(vol->disk, get_capacity(origin->vol->disk));
+	vol->snapshot = snap;
+	clone->started = true;
 	return 0;
 }
 
@@ -677,7 +772,13 @@ static void cimrepl_clone_to_volume(struct cimrepl_volume *vol)
 
 void cimrepl_clone_unbind(struct cimrepl_clone *clone)
 {
-	cimrepl_clone_to_volume(clone->snap->vol);
+	struct cimrepl_volume *vol = clone->snap->vol;
+
+	/* the caller holds @vol's I/O, as for cimrepl_clone_bind() */
+	vol->role = CIMREPL_ROLE_VOLUME;
+	vol->snapshot = NULL;
+	vol->chunk_sectors = 0;
+	set_capacity_and_notify(vol->disk, bdev_nr_sectors(vol->backing.bdev));
 	cimrepl_clone_free(clone);
 }
 
@@ -761,7 +862,7 @@ static const struct {
 	{ CIMREPL_OP_DETACH, CIMREPL_COPY_STATE_UNSYNCHRONIZED, false,
 	  "Detach: the clone is Unsynchronized (CopyState 3): wait for Synchronized or abort it" },
 	{ CIMREPL_OP_DETACH, CIMREPL_COPY_STATE_BROKEN, false,
-	  "Detach: the clone is Broken (CopyState 5): resync or abort it" },
+	  "Detach: the clone is Broken (CopyState 5): abort or resync it first" },
 	{ CIMREPL_OP_RESYNC_REPLICA, CIMREPL_COPY_STATE_BROKEN, true,
 	  "Resync Replica: the clone is Broken (CopyState 5) and its point in time is lost" },
 	{ CIMREPL_OP_RESYNC_REPLICA, CIMREPL_COPY_STATE_UNSYNCHRONIZED, false,
@@ -822,14 +923,22 @@ int cimrepl_clone_check(struct cimrepl_volume *vol, u16 op,
 static void cimrepl_clone_abort(struct cimrepl_clone *clone)
 {
 	struct cimrepl_origin *origin = cimrepl_clone_origin(clone);
+	bool image;
 
 	/* from now on the device shows the target, whatever it holds */
 	spin_lock_irq(&origin->lock);
 	clone->copy_state = CIMREPL_COPY_STATE_ABORTED;
 	spin_unlock_irq(&origin->lock);
 	cimrepl_clone_stop(clone);
-	cimrepl_snapshot_invalidate(clone->snap);
-	cimrepl_clone_write_record(clone);
+	/*
+	 * The record says Aborted and image lost before the image's copies
+	 * go back to the pool: a crash in between must not resume a copy
+	 * from an image that lost chunks.
+	 */
+	image = cimrepl_snapshot_invalidate(clone->snap);
+	if (!cimrepl_clone_write_record(clone) && image)
+		cimrepl_drop_claims(origin, clone->snap->seq, clone->copied,
+				    ULONG_MAX);
 	pr_info("cimrepl: clone %s aborted at chunk %llu of %llu\n",
 		clone->snap->vol->name, clone->copied, clone->nr_chunks);
 	cimrepl_clone_notify(clone, CIMREPL_EVENT_STATE_CHANGED);

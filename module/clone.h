@@ -33,6 +33,8 @@ cimrepl_clone_alloc(const struct cimrepl_snapshot_request *req,
 		    struct cimrepl_pool *pool, struct cimrepl_snapshot *snap,
 		    const struct cimrepl_list_request *list,
 		    struct netlink_ext_ack *extack);
+/* The list that made @clone is complete: its copy may start. */
+void cimrepl_clone_start(struct cimrepl_clone *clone);
 void cimrepl_clone_free(struct cimrepl_clone *clone);
 
 /* Re-assembly: may record @rec be bound to the volume of its name? */
@@ -40,10 +42,13 @@ int cimrepl_clone_assemble_check(const struct cimrepl_meta_snapshot *rec,
 				 struct cimrepl_volume *source,
 				 const struct nlattr *attr,
 				 struct netlink_ext_ack *extack);
-/* Make @vol the clone of record @rec again, with image @snap. */
+/*
+ * Make @vol the clone of record @rec again, with image @snap; the caller
+ * holds @vol's I/O until the pool's index is complete.
+ */
 int cimrepl_clone_bind(struct cimrepl_volume *vol, struct cimrepl_snapshot *snap,
 		       const struct cimrepl_meta_snapshot *rec);
-/* Undo cimrepl_clone_bind() and free the clone; the volume stays. */
+/* Undo cimrepl_clone_bind() (I/O held) and free the clone; the volume stays. */
 void cimrepl_clone_unbind(struct cimrepl_clone *clone);
 
 /* A CIMREPL_A_SYNC nest for @clone. */

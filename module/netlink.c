@@ -298,7 +298,10 @@ static int cimrepl_fill_volume(struct sk_buff *skb, struct cimrepl_volume *vol)
 	    nla_put_u64_64bit(skb, CIMREPL_A_VOLUME_FLUSHES, flushes,
 			      CIMREPL_A_VOLUME_PAD) ||
 	    nla_put_u64_64bit(skb, CIMREPL_A_VOLUME_FUA_WRITES, fua_writes,
-			      CIMREPL_A_VOLUME_PAD))
+			      CIMREPL_A_VOLUME_PAD) ||
+	    (vol->origin &&
+	     nla_put_string(skb, CIMREPL_A_VOLUME_POOL,
+			    cimrepl_snapshot_origin_pool(vol->origin))))
 		goto cancel;
 	/* a snapshot has no backing device of its own; a clone's is its target */
 	if (backing &&

@@ -10,6 +10,7 @@
 
 #include <linux/bio.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -55,6 +56,8 @@ struct cimrepl_exception {
  * @readers: snapshot reads served from the origin, per generation
  * @reader_gen: the generation new such reads join
  * @readers_done: woken when a generation's readers drop to zero
+ * @readers_lock: serializes waiters for a generation, so that two of them
+ *	never flip @reader_gen under each other
  * @wq: ordered workqueue running @work
  * @work: runs the queued copies
  * @copier: the copy buffer, used by @work only
@@ -82,6 +85,7 @@ struct cimrepl_origin {
 	unsigned int readers[2];
 	unsigned int reader_gen;
 	wait_queue_head_t readers_done;
+	struct mutex readers_lock;	/* see above */
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	struct cimrepl_copier copier;
@@ -165,8 +169,12 @@ void cimrepl_drop_claims(struct cimrepl_origin *origin, u32 seq, u64 first,
  */
 void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap);
 
-/* Make @snap invalid and give its copies back (an aborted clone). */
-void cimrepl_snapshot_invalidate(struct cimrepl_snapshot *snap);
+/*
+ * Make @snap invalid: no copy is made for it any more (an aborted clone).
+ * Returns whether it was valid; its copies are the caller's to give back,
+ * with cimrepl_drop_claims(), once that is recorded.
+ */
+bool cimrepl_snapshot_invalidate(struct cimrepl_snapshot *snap);
 
 /* Persist that @snap lost its point in time; caller holds meta.lock. */
 void cimrepl_snapshot_mark_broken(struct cimrepl_snapshot *snap);
@@ -181,7 +189,7 @@ enum cimrepl_clone_route {
 /* Caller holds @origin->lock. */
 enum cimrepl_clone_route cimrepl_clone_route(struct cimrepl_clone *clone,
 					     u64 chunk, struct bio *bio);
-/* A flush of the clone device; @bio has no data. */
+/* A REQ_PREFLUSH bio of the clone device, with or without data. */
 void cimrepl_clone_flush(struct cimrepl_clone *clone, struct bio *bio);
 /* One step of the background copies of @origin's clones; true: more. */
 bool cimrepl_clone_step(struct cimrepl_origin *origin);
@@ -191,7 +199,16 @@ void cimrepl_clone_image_lost(struct cimrepl_clone *clone);
 struct cimrepl_meta_snapshot;
 void cimrepl_clone_fill_record(struct cimrepl_clone *clone,
 			       struct cimrepl_meta_snapshot *rec);
-/* Chunks [0, copied) of a clone are on its target. Under @lock. */
+/*
+ * Chunks [0, copied) of a clone are on its target, and the image holds no
+ * claim on their copies any more. Under @lock, or stable where the caller
+ * knows the copy is not running.
+ */
 u64 cimrepl_clone_copied(const struct cimrepl_clone *clone);
+/* Where a clone's claims start: 0 for a snapshot. */
+static inline u64 cimrepl_claims_start(const struct cimrepl_snapshot *snap)
+{
+	return snap->clone ? cimrepl_clone_copied(snap->clone) : 0;
+}
 
 #endif /* CIMREPL_ORIGIN_H */

@@ -305,11 +305,14 @@ void cimrepl_snapshot_submit(struct cimrepl_snapshot *snap, struct bio *bio)
 	unsigned int gen;
 	sector_t sector;
 
+	/* a clone's data is on two devices: it flushes both, then writes */
+	if (snap->clone && (bio->bi_opf & REQ_PREFLUSH)) {
+		cimrepl_clone_flush(snap->clone, bio);
+		return;
+	}
 	if (!bio_sectors(bio)) {
-		if (snap->clone)
-			cimrepl_clone_flush(snap->clone, bio);
-		else	/* a flush: what a snapshot writes lives in the pool */
-			cimrepl_volume_remap(vol, bio, pool_bdev, 0, NULL, 0);
+		/* a flush: what a snapshot writes lives in the pool */
+		cimrepl_volume_remap(vol, bio, pool_bdev, 0, NULL, 0);
 		return;
 	}
 	if (op_is_write(bio_op(bio))) {
@@ -374,12 +377,14 @@ void cimrepl_origin_wait_readers(struct cimrepl_origin *origin)
 {
 	unsigned int old;
 
+	mutex_lock(&origin->readers_lock);
 	spin_lock_irq(&origin->lock);
 	old = origin->reader_gen;
 	origin->reader_gen ^= 1;
 	wait_event_lock_irq(origin->readers_done, !origin->readers[old],
 			    origin->lock);
 	spin_unlock_irq(&origin->lock);
+	mutex_unlock(&origin->readers_lock);
 }
 
 /*
@@ -477,7 +482,8 @@ static void cimrepl_break_snapshots(struct cimrepl_origin *origin, u64 chunk,
 
 	/* its copies serve no one now: give them back */
 	for (i = 0; i < n; i++)
-		cimrepl_drop_claims(origin, broken[i]->seq, 0, ULONG_MAX);
+		cimrepl_drop_claims(origin, broken[i]->seq,
+				    cimrepl_claims_start(broken[i]), ULONG_MAX);
 	for (i = 0; i < n; i++) {
 		pr_warn("cimrepl: %s %s is broken: pool %s is full or failing\n",
 			broken[i]->clone ? "clone" : "snapshot",
@@ -996,6 +1002,11 @@ static void cimrepl_origin_work(struct work_struct *work)
 	}
 }
 
+const char *cimrepl_snapshot_origin_pool(const struct cimrepl_origin *origin)
+{
+	return origin->pool->name;
+}
+
 struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol)
 {
 	return vol->snapshot->origin->vol;
@@ -1096,6 +1107,7 @@ static struct cimrepl_origin *cimrepl_origin_new(struct cimrepl_volume *vol,
 	xa_init(&origin->exceptions);
 	INIT_LIST_HEAD(&origin->pending);
 	init_waitqueue_head(&origin->readers_done);
+	mutex_init(&origin->readers_lock);
 	INIT_WORK(&origin->work, cimrepl_origin_work);
 	origin->wq = alloc_ordered_workqueue("cimrepl-cow/%s", WQ_MEM_RECLAIM,
 					     vol->name);
@@ -1553,15 +1565,15 @@ int cimrepl_snapshot_create_list(const struct cimrepl_snapshot_request *req,
 					cimrepl_device_discard(dev);
 			}
 			cimrepl_elem_err(extack, req[i].attr, i,
-					 "cannot add the snapshot device");
+					 "cannot add the replica device");
 			goto out_unlock;
 		}
 		cimrepl_snapshot_notify(ns[i].snap, CIMREPL_EVENT_CREATED);
 	}
-	/* clones start copying */
+	/* clones start copying, now that the list is there to stay */
 	for (i = 0; i < count; i++)
 		if (ns[i].snap->clone)
-			queue_work(ns[i].origin->wq, &ns[i].origin->work);
+			cimrepl_clone_start(ns[i].snap->clone);
 	for (i = 0; i < count && reply_fn; i++)
 		reply_fn(ns[i].snap, arg);
 	goto out_unlock;
@@ -1640,8 +1652,7 @@ void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap)
 	 * of the chunks on its target as they got there.
 	 */
 	if (valid)
-		cimrepl_drop_claims(origin, snap->seq,
-				    snap->clone ? cimrepl_clone_copied(snap->clone) : 0,
+		cimrepl_drop_claims(origin, snap->seq, cimrepl_claims_start(snap),
 				    ULONG_MAX);
 
 	origin->vol->replicas--;
@@ -1650,7 +1661,7 @@ void cimrepl_snapshot_unlink(struct cimrepl_snapshot *snap)
 		cimrepl_origin_detach(origin);
 }
 
-void cimrepl_snapshot_invalidate(struct cimrepl_snapshot *snap)
+bool cimrepl_snapshot_invalidate(struct cimrepl_snapshot *snap)
 {
 	struct cimrepl_origin *origin = snap->origin;
 	bool valid;
@@ -1660,10 +1671,7 @@ void cimrepl_snapshot_invalidate(struct cimrepl_snapshot *snap)
 	snap->copy_state = CIMREPL_COPY_STATE_BROKEN;
 	origin->latest_seq = cimrepl_latest_valid_seq(origin);
 	spin_unlock_irq(&origin->lock);
-	if (valid)
-		cimrepl_drop_claims(origin, snap->seq,
-				    snap->clone ? cimrepl_clone_copied(snap->clone) : 0,
-				    ULONG_MAX);
+	return valid;
 }
 
 int cimrepl_snapshot_delete(struct cimrepl_volume *vol,
@@ -1785,13 +1793,17 @@ static void cimrepl_snapshot_disassemble(struct cimrepl_pool *pool)
 			list_del(&snap->node);
 			spin_unlock_irq(&origin->lock);
 			origin->vol->replicas--;
-			if (snap->clone)	/* the volume over the target stays */
+			if (snap->clone) {
+				/* the volume over the target stays */
+				flush_workqueue(origin->wq);
 				cimrepl_clone_unbind(snap->clone);
-			else if (dev->added)
-				cimrepl_device_remove(dev, NULL, NULL);
-			else
-				cimrepl_device_discard(dev);
-			dev->snapshot = NULL;
+			} else {
+				dev->snapshot = NULL;
+				if (dev->added)
+					cimrepl_device_remove(dev, NULL, NULL);
+				else
+					cimrepl_device_discard(dev);
+			}
 			kfree(snap);
 		}
 		cimrepl_origin_detach(origin);
@@ -1808,7 +1820,8 @@ int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
 			      const struct nlattr *attr,
 			      struct netlink_ext_ack *extack)
 {
-	struct cimrepl_volume *held[CIMREPL_META_SNAPSHOTS];
+	/* each record holds at most its origin and its clone's volume */
+	struct cimrepl_volume *held[2 * CIMREPL_META_SNAPSHOTS];
 	unsigned int n_held = 0, i;
 	int ret;
 
@@ -1823,7 +1836,8 @@ int cimrepl_snapshot_assemble(struct cimrepl_pool *pool,
 		cimrepl_volume_release_io(held[i]);
 	/* clones go on copying where they were */
 	for (i = 0; i < n_held && !ret; i++)
-		queue_work(held[i]->origin->wq, &held[i]->origin->work);
+		if (held[i]->origin)
+			queue_work(held[i]->origin->wq, &held[i]->origin->work);
 	return ret;
 }
 
@@ -1872,9 +1886,14 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 		snap->copy_state = le16_to_cpu(rec->copy_state);
 		snap->created_ns = le64_to_cpu(rec->created_ns);
 		if (le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_CLONE) {
-			/* the volume over its target becomes the clone again */
-			ret = cimrepl_clone_bind(cimrepl_volume_find(rec->name),
-						 snap, rec);
+			/*
+			 * The volume over its target becomes the clone again;
+			 * its I/O waits, like the origin's, for the index.
+			 */
+			dev = cimrepl_volume_find(rec->name);
+			cimrepl_volume_hold_io(dev);
+			held[(*n_held)++] = dev;
+			ret = cimrepl_clone_bind(dev, snap, rec);
 			if (ret) {
 				kfree(snap);
 				return ret;

@@ -82,6 +82,9 @@ enum cimrepl_snapshot_obstacle {
 enum cimrepl_snapshot_obstacle
 cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op);
 
+/* The name of the pool @origin's images live in. */
+const char *cimrepl_snapshot_origin_pool(const struct cimrepl_origin *origin);
+
 /* The source volume of snapshot device @vol. */
 struct cimrepl_volume *cimrepl_snapshot_source(struct cimrepl_volume *vol);
 

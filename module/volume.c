@@ -455,6 +455,11 @@ static int cimrepl_volume_open_backing(struct cimrepl_volume *vol,
 	return 0;
 }
 
+bool cimrepl_is_own_devt(dev_t devt)
+{
+	return MAJOR(devt) == cimrepl_major;
+}
+
 bool cimrepl_is_own_bdev(struct block_device *bdev)
 {
 	return bdev->bd_disk->fops == &cimrepl_volume_fops;

@@ -162,8 +162,9 @@ int cimrepl_volume_delete(const char *name, const struct nlattr *attr,
 /* Look a volume up by name; caller holds cimrepl_config_lock. */
 struct cimrepl_volume *cimrepl_volume_find(const char *name);
 
-/* Is @bdev one of this module's devices? */
+/* Is @bdev (or device number @devt) one of this module's devices? */
 bool cimrepl_is_own_bdev(struct block_device *bdev);
+bool cimrepl_is_own_devt(dev_t devt);
 
 /* Bytes the volume exposes. */
 static inline u64 cimrepl_volume_bytes(const struct cimrepl_volume *vol)

@@ -261,6 +261,7 @@ enum cimrepl_volume_attr {
 	CIMREPL_A_VOLUME_ROLE,		/* u16: CIMREPL_ROLE_*, read-only */
 	CIMREPL_A_VOLUME_FLUSHES,	/* u64: flushes received, read-only */
 	CIMREPL_A_VOLUME_FUA_WRITES,	/* u64: FUA writes received, read-only */
+	CIMREPL_A_VOLUME_POOL,		/* string: its replicas' pool, read-only */
 
 	__CIMREPL_A_VOLUME_MAX
 };
@@ -611,6 +612,27 @@ enum cimrepl_operational_status {
 	CIMREPL_OPSTATUS_OK = 2,
 	CIMREPL_OPSTATUS_ERROR = 6,
 	CIMREPL_OPSTATUS_COMPLETED = 17,
+};
+
+/* CIM_StorageExtent.NameFormat: CIM_StorageVolume.Name is an NAA id */
+enum cimrepl_name_format {
+	CIMREPL_NAME_FORMAT_NAA = 9,
+};
+
+/* CIM_StorageExtent.NameNamespace: the VPD page 0x83 designator type 3 */
+enum cimrepl_name_namespace {
+	CIMREPL_NAME_NAMESPACE_VPD83_TYPE3 = 2,
+};
+
+/* CIM_EnabledLogicalElement.EnabledState */
+enum cimrepl_enabled_state {
+	CIMREPL_ENABLED_STATE_ENABLED = 2,
+};
+
+/* CIM_ManagedSystemElement.HealthState */
+enum cimrepl_health_state {
+	CIMREPL_HEALTH_OK = 5,
+	CIMREPL_HEALTH_MAJOR_FAILURE = 20,
 };
 
 #endif /* _UAPI_LINUX_CIMREPL_H */
