@@ -16,31 +16,37 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/netlink.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 
 /*
- * Formatted extack messages (NL_SET_ERR_MSG_ATTR_FMT) need the per-request
- * buffer that arrived in 6.2. On 6.1 the message is the constant text alone;
- * the offending list element is still named by the bad-attribute offset.
+ * An error in element @index of a list. Formatted extack messages
+ * (NL_SET_ERR_MSG_ATTR_FMT) need the per-request buffer that arrived in
+ * 6.2; it holds NETLINK_MAX_FMTMSG_LEN (80) bytes, so a message too long to
+ * fit with its "element N: " prefix is sent whole, without the prefix. On
+ * 6.1 the message is the text alone. Either way the bad-attribute offset
+ * names the element. @msg must be static: it is not always copied.
  */
+static inline void cimrepl_elem_err_str(struct netlink_ext_ack *extack,
+					const struct nlattr *attr,
+					unsigned int index, const char *msg)
+{
 #ifdef NL_SET_ERR_MSG_ATTR_FMT
-#define cimrepl_elem_err(extack, attr, index, msg) \
-	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "element %u: " msg, index)
-#define cimrepl_elem_err_str(extack, attr, index, str) \
-	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "element %u: %s", index, str)
-#else
-#define cimrepl_elem_err(extack, attr, index, msg) \
-	NL_SET_ERR_MSG_ATTR(extack, attr, msg)
-/* @str must be static: the message is not copied */
-#define cimrepl_elem_err_str(extack, attr, index, str) do {		\
-	struct netlink_ext_ack *__extack = (extack);			\
-									\
-	if (__extack) {							\
-		__extack->_msg = (str);					\
-		NL_SET_BAD_ATTR(__extack, attr);			\
-	}								\
-} while (0)
+	if (strlen(msg) + sizeof("element 64: ") <= NETLINK_MAX_FMTMSG_LEN) {
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "element %u: %s", index,
+					msg);
+		return;
+	}
 #endif
+	if (extack) {
+		extack->_msg = msg;
+		NL_SET_BAD_ATTR(extack, attr);
+	}
+}
+
+/* The same with a string literal. */
+#define cimrepl_elem_err(extack, attr, index, msg) \
+	cimrepl_elem_err_str(extack, attr, index, "" msg)
 
 /*
  * Per-group permissions for multicast (GENL_MCAST_CAP_*): in 6.12 and in
