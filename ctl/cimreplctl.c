@@ -5,8 +5,9 @@
  *   cimreplctl [--json] OBJECT VERB [ARGS...]
  *
  * Objects: kernel (the cimrepl.ko module), volume (managed devices), pool
- * (snapshot stores), replica (creating and deleting replicas) and sync (the
- * synchronizations between sources and replicas); all of them talk to the
+ * (snapshot stores, clone records), replica (creating and deleting
+ * replicas) and sync (the synchronizations between sources and replicas:
+ * listing, modifying, tuning and waiting for them); all of them talk to the
  * module over its netlink family.
  * Errors are one line on stderr; exit status 0 success, 1 failure, 2 usage.
  */
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <linux/cimrepl.h>
@@ -46,15 +48,26 @@ static void usage(FILE *out)
 		"  pool delete NAME                     forget a pool (its device keeps its data)\n"
 		"  pool list                            every pool\n"
 		"  pool show NAME                       one pool\n"
-		"  replica create --sync-type TYPE [--mode MODE] [--pool POOL]\n"
+		"  replica create --sync-type TYPE [--mode MODE] [--pool POOL] [--throttle KIB]\n"
 		"          --source VOL --name NAME [--target PATH] [--source VOL --name NAME ...]\n"
 		"                                       replicas of every VOL, at one point in time\n"
 		"  replica delete NAME [NAME...]        delete replicas, all or none\n"
 		"  sync list                            every synchronization\n"
 		"  sync show NAME                       the synchronization of replica NAME\n"
+		"  sync modify --operation OP [--force] NAME [NAME...]\n"
+		"                                       apply OP to the synchronizations, all or none\n"
+		"  sync set NAME [--throttle KIB] [--max-lag MS]\n"
+		"                                       tune one synchronization\n"
+		"  sync set --throttle KIB              the throttle of those without their own\n"
+		"  sync wait NAME [--state STATE] [--timeout SEC]\n"
+		"                                       wait for a CopyState (default synchronized)\n"
 		"\n"
 		"TYPE: snapshot, clone, mirror or the CIM SyncType number; MODE: sync or async.\n"
-		"BYTES may end in K or M (KiB, MiB).\n"
+		"OP: abort, detach, resync, restore, return-to-pool, fracture, split, suspend,\n"
+		"resume... or the CIM Operation number; STATE: a CopyState (synchronized,\n"
+		"unsynchronized, broken, aborted...) or its number.\n"
+		"BYTES may end in K or M (KiB, MiB). KIB: KiB/s of background copy,\n"
+		"0 = unthrottled.\n"
 		"\n"
 		"options:\n"
 		"  -j, --json      print JSON instead of a table\n"
@@ -413,6 +426,37 @@ static bool parse_bytes(const char *text, uint32_t *bytes)
 	return true;
 }
 
+/* A decimal number 0..@max (no sign, no suffix) into @value. */
+static bool parse_number(const char *text, uint64_t max, uint64_t *value)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit((unsigned char)*text))
+		return false;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	if (errno || *end || n > max)
+		return false;
+	*value = n;
+	return true;
+}
+
+/* A throttle in KiB/s, 0 = unthrottled; @what names it in the message. */
+static bool parse_throttle(const char *what, const char *text,
+			   int64_t *throttle)
+{
+	uint64_t n;
+
+	if (!parse_number(text, UINT32_MAX, &n)) {
+		fprintf(stderr, "cimreplctl: %s: bad throttle \"%s\" (KiB/s, 0 = unthrottled)\n",
+			what, text);
+		return false;
+	}
+	*throttle = (int64_t)n;
+	return true;
+}
+
 static int pool_create_cmd(int argc, char **argv)
 {
 	const char *name = NULL, *device = NULL, *chunk = NULL;
@@ -633,6 +677,38 @@ static const char *cell(const struct kernel_sync *s, unsigned int attr,
 	return buf;
 }
 
+/* Whether the synchronization reports a copy (clone, mirror, restore). */
+static bool has_copy(const struct kernel_sync *s)
+{
+	return kernel_sync_has(s, CIMREPL_A_SYNC_CHUNKS_TOTAL) && s->chunks_total;
+}
+
+/* How far its copy is, in whole percent: 100 only once every chunk is. */
+static unsigned int copy_percent(const struct kernel_sync *s)
+{
+	uint64_t done = s->chunks_done, total = s->chunks_total;
+
+	if (!total)
+		return 0;
+	if (done >= total)
+		return 100;
+	if (done > UINT64_MAX / 100)	/* then total / 100 > 0 */
+		done /= total / 100;
+	else
+		done = done * 100 / total;
+	return done > 99 ? 99 : (unsigned int)done;
+}
+
+/* The COPIED cell: "37%", or "-" when there is no copy. */
+static const char *copied_cell(const struct kernel_sync *s, char *buf,
+			       size_t len)
+{
+	if (!has_copy(s))
+		return "-";
+	snprintf(buf, len, "%u%%", copy_percent(s));
+	return buf;
+}
+
 /*
  * Synchronizations as a table or a JSON array. The table's header goes out
  * with the first row, so that a failed request prints only its error.
@@ -647,21 +723,23 @@ static void sync_header(struct sync_printer *p)
 	if (p->array || p->header_done)
 		return;
 	p->header_done = true;
-	printf("%-23s %-23s %-9s %-12s %-14s %-14s %s\n", "SOURCE", "TARGET",
-	       "SYNCTYPE", "MODE", "COPYSTATE", "PROGRESS", "ESTABLISHED");
+	printf("%-23s %-23s %-9s %-12s %-14s %-14s %-6s %s\n", "SOURCE",
+	       "TARGET", "SYNCTYPE", "MODE", "COPYSTATE", "PROGRESS", "COPIED",
+	       "ESTABLISHED");
 }
 
 static void sync_row(const struct kernel_sync *s, void *arg)
 {
 	struct sync_printer *p = arg;
-	char b1[16], b2[16], b3[16], b4[16], when[32];
+	char b1[16], b2[16], b3[16], b4[16], b5[16], when[32];
 
 	if (p->array) {
 		json_object_array_add(p->array, sync_json(s));
 		return;
 	}
 	sync_header(p);
-	printf("%-23s %-23s %-9s %-12s %-14s %-14s %s\n", s->source, s->target,
+	printf("%-23s %-23s %-9s %-12s %-14s %-14s %-6s %s\n", s->source,
+	       s->target,
 	       cell(s, CIMREPL_A_SYNC_SYNC_TYPE, &cim_sync_type_map,
 		    s->sync_type, b1, sizeof(b1)),
 	       cell(s, CIMREPL_A_SYNC_MODE, &cim_mode_map, s->mode, b2,
@@ -670,6 +748,7 @@ static void sync_row(const struct kernel_sync *s, void *arg)
 		    s->copy_state, b3, sizeof(b3)),
 	       cell(s, CIMREPL_A_SYNC_PROGRESS_STATUS, &cim_progress_status_map,
 		    s->progress_status, b4, sizeof(b4)),
+	       copied_cell(s, b5, sizeof(b5)),
 	       format_time(s->when_established, when, sizeof(when)));
 }
 
@@ -713,17 +792,19 @@ static int replica_create_usage(const char *why)
 	if (why)
 		fprintf(stderr, "cimreplctl: replica create: %s\n", why);
 	else
-		fprintf(stderr, "cimreplctl: usage: replica create --sync-type TYPE [--mode MODE] [--pool POOL] --source VOL --name NAME [--target PATH] [--source VOL --name NAME ...]\n");
+		fprintf(stderr, "cimreplctl: usage: replica create --sync-type TYPE [--mode MODE] [--pool POOL] [--throttle KIB] --source VOL --name NAME [--target PATH] [--source VOL --name NAME ...]\n");
 	return EXIT_USAGE;
 }
 
 static int replica_create_cmd(int argc, char **argv)
 {
 	const char *type_text = NULL, *mode_text = NULL, *pool = NULL, *value;
+	const char *throttle_text = NULL;
 	unsigned int n_sources = 0, n_names = 0, n_targets = 0, i;
 	struct kernel_replica_element *elements;
 	struct sync_printer printer = { 0 };
 	int sync_type, mode = -1, a, ret;
+	int64_t throttle = -1;
 	struct kernel *k;
 
 	elements = calloc(argc ? (size_t)argc : 1, sizeof(*elements));
@@ -741,7 +822,8 @@ static int replica_create_cmd(int argc, char **argv)
 			elements[n_targets++].target_path = value;
 		} else if (option_value(argc, argv, &a, "--pool", &pool) <= 0 &&
 			   option_value(argc, argv, &a, "--sync-type", &type_text) <= 0 &&
-			   option_value(argc, argv, &a, "--mode", &mode_text) <= 0) {
+			   option_value(argc, argv, &a, "--mode", &mode_text) <= 0 &&
+			   option_value(argc, argv, &a, "--throttle", &throttle_text) <= 0) {
 			/* not an option of ours, or its value is missing */
 			free(elements);
 			return replica_create_usage(NULL);
@@ -762,6 +844,9 @@ static int replica_create_cmd(int argc, char **argv)
 			"more --name than --source");
 	} else if (n_targets && n_targets != n_sources) {
 		replica_create_usage("give a --target for every --source, or none");
+	} else if (throttle_text &&
+		   !parse_throttle("replica create", throttle_text, &throttle)) {
+		/* said why */
 	} else {
 		ret = EXIT_SUCCESS;
 	}
@@ -779,8 +864,9 @@ static int replica_create_cmd(int argc, char **argv)
 	}
 	if (json_output)
 		printer.array = json_object_new_array();
-	if (kernel_replica_create_list(k, (uint16_t)sync_type, mode, elements,
-				       n_sources, sync_row, &printer)) {
+	if (kernel_replica_create_list(k, (uint16_t)sync_type, mode, throttle,
+				       elements, n_sources, sync_row,
+				       &printer)) {
 		json_object_put(printer.array);
 		ret = fail_list(k, "replica create", describe_create, elements);
 		free(elements);
@@ -896,10 +982,11 @@ static int sync_show_cmd(int argc, char **argv)
 		   &cim_progress_status_map, s.progress_status);
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_CHUNK_SIZE))
 		printf("%-16s%" PRIu32 " bytes\n", "chunk size", s.chunk_size);
-	if (kernel_sync_has(&s, CIMREPL_A_SYNC_CHUNKS_TOTAL) && s.chunks_total)
-		printf("%-16s%" PRIu64 " of %" PRIu64 " chunks\n", "copied",
-		       s.chunks_done, s.chunks_total);
-	if (kernel_sync_has(&s, CIMREPL_A_SYNC_BYTES_DONE) && s.chunks_total)
+	if (has_copy(&s))
+		printf("%-16s%u%% (%" PRIu64 " of %" PRIu64 " chunks)\n",
+		       "copied", copy_percent(&s), s.chunks_done,
+		       s.chunks_total);
+	if (kernel_sync_has(&s, CIMREPL_A_SYNC_BYTES_DONE) && has_copy(&s))
 		printf("%-16s%" PRIu64 " bytes\n", "bytes copied", s.bytes_done);
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_WHEN_ESTABLISHED))
 		printf("%-16s%s\n", "established",
@@ -910,16 +997,287 @@ static int sync_show_cmd(int argc, char **argv)
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_WHEN_SUSPENDED))
 		printf("%-16s%s\n", "suspended",
 		       format_time(s.when_suspended, when, sizeof(when)));
-	if (kernel_sync_has(&s, CIMREPL_A_SYNC_THROTTLE))
-		printf("%-16s%" PRIu32 " KiB/s\n", "throttle", s.throttle);
+	if (kernel_sync_has(&s, CIMREPL_A_SYNC_THROTTLE)) {
+		if (s.throttle)
+			printf("%-16s%" PRIu32 " KiB/s\n", "throttle",
+			       s.throttle);
+		else
+			printf("%-16s%s\n", "throttle", "none");
+	}
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_MAX_LAG_MS))
 		printf("%-16s%" PRIu32 " ms\n", "max lag", s.max_lag_ms);
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_LAG_MS))
 		printf("%-16s%" PRIu32 " ms\n", "lag", s.lag_ms);
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_BACKLOG))
 		printf("%-16s%" PRIu64 " bytes\n", "backlog", s.backlog);
-	if (kernel_sync_has(&s, CIMREPL_A_SYNC_ERROR))
-		printf("%-16s%s\n", "error", strerror((int)s.error));
+	if (kernel_sync_has(&s, CIMREPL_A_SYNC_ERROR) && s.error)
+		printf("%-16s%s (errno %" PRIu32 ")\n", "error",
+		       strerror((int)s.error), s.error);
+	return EXIT_SUCCESS;
+}
+
+static int sync_modify_usage(void)
+{
+	fprintf(stderr, "cimreplctl: usage: sync modify --operation OP [--force] NAME [NAME...]\n");
+	return EXIT_USAGE;
+}
+
+static int sync_modify_cmd(int argc, char **argv)
+{
+	const char *op_text = NULL;
+	const char **names;
+	unsigned int n = 0;
+	bool force = false;
+	struct kernel *k;
+	int a, op, ret;
+
+	names = calloc(argc ? (size_t)argc : 1, sizeof(*names));
+	if (!names) {
+		fprintf(stderr, "cimreplctl: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	for (a = 0; a < argc; a++) {
+		ret = option_value(argc, argv, &a, "--operation", &op_text);
+		if (ret > 0)
+			continue;
+		if (!ret && !strcmp(argv[a], "--force"))
+			force = true;
+		else if (!ret && argv[a][0] != '-')
+			names[n++] = argv[a];
+		else
+			break;
+	}
+	if (a < argc || !op_text || !n) {
+		free(names);
+		return sync_modify_usage();
+	}
+	if (!cim_value_parse(&cim_operation_map, op_text, &op)) {
+		fprintf(stderr, "cimreplctl: sync modify: unknown operation \"%s\" (abort, detach, resync, restore, return-to-pool, ... or a number)\n",
+			op_text);
+		free(names);
+		return EXIT_USAGE;
+	}
+	k = connect_kernel();
+	if (!k) {
+		free(names);
+		return EXIT_FAILURE;
+	}
+	if (kernel_sync_modify_list(k, (uint16_t)op, names, n, force)) {
+		ret = fail_list(k, "sync modify", describe_delete, names);
+		free(names);
+		return ret;
+	}
+	kernel_close(k);
+	free(names);
+	return EXIT_SUCCESS;
+}
+
+static int sync_set_usage(void)
+{
+	fprintf(stderr, "cimreplctl: usage: sync set NAME [--throttle KIB] [--max-lag MS] | sync set --throttle KIB\n");
+	return EXIT_USAGE;
+}
+
+static int sync_set_cmd(int argc, char **argv)
+{
+	const char *name = NULL, *throttle_text = NULL, *lag_text = NULL;
+	int64_t throttle = -1, max_lag = -1;
+	struct kernel *k;
+	uint64_t n;
+	int a;
+
+	for (a = 0; a < argc; a++) {
+		if (option_value(argc, argv, &a, "--throttle", &throttle_text) > 0 ||
+		    option_value(argc, argv, &a, "--max-lag", &lag_text) > 0)
+			continue;
+		if (name || argv[a][0] == '-')
+			return sync_set_usage();
+		name = argv[a];
+	}
+	if (!throttle_text && !lag_text)
+		return sync_set_usage();
+	if (!name && lag_text) {
+		fprintf(stderr, "cimreplctl: sync set: --max-lag needs a NAME (there is no module-wide maximum lag)\n");
+		return EXIT_USAGE;
+	}
+	if (throttle_text && !parse_throttle("sync set", throttle_text, &throttle))
+		return EXIT_USAGE;
+	if (lag_text) {
+		if (!parse_number(lag_text, UINT32_MAX, &n) || !n) {
+			fprintf(stderr, "cimreplctl: sync set: bad maximum lag \"%s\" (milliseconds, 1 or more)\n",
+				lag_text);
+			return EXIT_USAGE;
+		}
+		max_lag = (int64_t)n;
+	}
+	k = connect_kernel();
+	if (!k)
+		return EXIT_FAILURE;
+	if (kernel_sync_set(k, name, throttle, max_lag)) {
+		if (name)
+			return fail(k, "sync set", name);
+		fprintf(stderr, "cimreplctl: sync set: %s\n", kernel_error(k));
+		kernel_close(k);
+		return EXIT_FAILURE;
+	}
+	kernel_close(k);
+	return EXIT_SUCCESS;
+}
+
+/* Seconds on the monotonic clock. */
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Where a synchronization stands, for `sync wait`'s messages:
+ * "CopyState Broken (Input/output error), 37% copied".
+ */
+static const char *sync_status(const struct kernel_sync *s, char *buf,
+			       size_t len)
+{
+	char state[32], error[96] = "", copied[32] = "";
+
+	if (!kernel_sync_has(s, CIMREPL_A_SYNC_COPY_STATE))
+		snprintf(state, sizeof(state), "unknown");
+	else
+		value_name(&cim_copy_state_map, s->copy_state, state,
+			   sizeof(state));
+	if (kernel_sync_has(s, CIMREPL_A_SYNC_ERROR) && s->error)
+		snprintf(error, sizeof(error), " (%s)", strerror((int)s->error));
+	if (has_copy(s))
+		snprintf(copied, sizeof(copied), ", %u%% copied",
+			 copy_percent(s));
+	snprintf(buf, len, "CopyState %s%s%s", state, error, copied);
+	return buf;
+}
+
+/* `sync wait`'s progress bar on a terminal: one line, redrawn in place. */
+static void draw_progress(const char *name, const struct kernel_sync *s)
+{
+	enum { WIDTH = 30 };
+	unsigned int percent = copy_percent(s), i;
+	const char *state = kernel_sync_has(s, CIMREPL_A_SYNC_COPY_STATE) ?
+		cim_value_name(&cim_copy_state_map, s->copy_state) : NULL;
+	char bar[WIDTH + 1];
+
+	for (i = 0; i < WIDTH; i++)
+		bar[i] = i < percent * WIDTH / 100 ? '#' : '.';
+	bar[WIDTH] = '\0';
+	if (has_copy(s))
+		fprintf(stderr, "\r%s [%s] %3u%% %" PRIu64 "/%" PRIu64 " chunks %s\033[K",
+			name, bar, percent, s->chunks_done, s->chunks_total,
+			state ? state : "");
+	else
+		fprintf(stderr, "\r%s %s\033[K", name, state ? state : "");
+	fflush(stderr);
+}
+
+static int sync_wait_usage(void)
+{
+	fprintf(stderr, "cimreplctl: usage: sync wait NAME [--state STATE] [--timeout SEC]\n");
+	return EXIT_USAGE;
+}
+
+/*
+ * Poll the synchronization of replica NAME until its CopyState is the one
+ * wanted. Broken and Aborted end the wait with a failure (unless they are
+ * what is wanted), and so does the timeout.
+ */
+static int sync_wait_cmd(int argc, char **argv)
+{
+	const char *name = NULL, *state_text = NULL, *timeout_text = NULL;
+	const double interval = 0.2;	/* seconds between two polls */
+	double timeout = -1, start, left;
+	char status[192], wanted[32];
+	bool bar = isatty(STDERR_FILENO);
+	struct kernel_sync s;
+	struct timespec ts;
+	struct kernel *k;
+	int a, state = CIMREPL_COPY_STATE_SYNCHRONIZED;
+	char *end;
+
+	for (a = 0; a < argc; a++) {
+		if (option_value(argc, argv, &a, "--state", &state_text) > 0 ||
+		    option_value(argc, argv, &a, "--timeout", &timeout_text) > 0)
+			continue;
+		if (name || argv[a][0] == '-')
+			return sync_wait_usage();
+		name = argv[a];
+	}
+	if (!name)
+		return sync_wait_usage();
+	if (state_text && !cim_value_parse(&cim_copy_state_map, state_text, &state)) {
+		fprintf(stderr, "cimreplctl: sync wait: unknown CopyState \"%s\" (synchronized, unsynchronized, broken, aborted, ... or a number)\n",
+			state_text);
+		return EXIT_USAGE;
+	}
+	if (timeout_text) {
+		errno = 0;
+		timeout = strtod(timeout_text, &end);
+		if (!isdigit((unsigned char)*timeout_text) || errno || *end ||
+		    timeout > 1e9) {
+			fprintf(stderr, "cimreplctl: sync wait: bad timeout \"%s\" (seconds)\n",
+				timeout_text);
+			return EXIT_USAGE;
+		}
+	}
+	value_name(&cim_copy_state_map, state, wanted, sizeof(wanted));
+
+	k = connect_kernel();
+	if (!k)
+		return EXIT_FAILURE;
+	start = monotonic_seconds();
+	for (;;) {
+		if (kernel_sync_get(k, name, &s)) {
+			if (bar)
+				fprintf(stderr, "\r\033[K");
+			return fail(k, "sync wait", name);
+		}
+		if (kernel_sync_has(&s, CIMREPL_A_SYNC_COPY_STATE) &&
+		    s.copy_state == state)
+			break;
+		if (kernel_sync_has(&s, CIMREPL_A_SYNC_COPY_STATE) &&
+		    (s.copy_state == CIMREPL_COPY_STATE_BROKEN ||
+		     s.copy_state == CIMREPL_COPY_STATE_ABORTED)) {
+			if (bar)
+				fprintf(stderr, "\r\033[K");
+			fprintf(stderr, "cimreplctl: sync wait %s: %s; it will not become %s\n",
+				name, sync_status(&s, status, sizeof(status)),
+				wanted);
+			kernel_close(k);
+			return EXIT_FAILURE;
+		}
+		left = timeout < 0 ? interval :
+		       timeout - (monotonic_seconds() - start);
+		if (left <= 0) {
+			if (bar)
+				fprintf(stderr, "\r\033[K");
+			fprintf(stderr, "cimreplctl: sync wait %s: not %s after %g s: %s\n",
+				name, wanted, timeout,
+				sync_status(&s, status, sizeof(status)));
+			kernel_close(k);
+			return EXIT_FAILURE;
+		}
+		if (bar)
+			draw_progress(name, &s);
+		if (left > interval)
+			left = interval;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	kernel_close(k);
+	if (bar) {
+		draw_progress(name, &s);
+		fputc('\n', stderr);
+	}
+	if (json_output)
+		print_json(sync_json(&s));
 	return EXIT_SUCCESS;
 }
 
@@ -943,6 +1301,9 @@ static const struct command commands[] = {
 	{ "replica", "delete", replica_delete_cmd },
 	{ "sync", "list", sync_list_cmd },
 	{ "sync", "show", sync_show_cmd },
+	{ "sync", "modify", sync_modify_cmd },
+	{ "sync", "set", sync_set_cmd },
+	{ "sync", "wait", sync_wait_cmd },
 };
 
 int main(int argc, char **argv)

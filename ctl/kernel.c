@@ -386,6 +386,9 @@ static int parse_volume(struct nlattr **tb, struct kernel_volume *vol)
 		vol->flushes = nla_get_u64(a[CIMREPL_A_VOLUME_FLUSHES]);
 	if (a[CIMREPL_A_VOLUME_FUA_WRITES])
 		vol->fua_writes = nla_get_u64(a[CIMREPL_A_VOLUME_FUA_WRITES]);
+	if (a[CIMREPL_A_VOLUME_POOL])
+		snprintf(vol->pool, sizeof(vol->pool), "%s",
+			 nla_get_string(a[CIMREPL_A_VOLUME_POOL]));
 	if (a[CIMREPL_A_VOLUME_REPLICAS])
 		vol->replicas = nla_get_u32(a[CIMREPL_A_VOLUME_REPLICAS]);
 	if (a[CIMREPL_A_VOLUME_ROLE])
@@ -673,6 +676,7 @@ int kernel_error_element(const struct kernel *k)
 }
 
 int kernel_replica_create_list(struct kernel *k, uint16_t sync_type, int mode,
+			       int64_t throttle,
 			       const struct kernel_replica_element *elements,
 			       unsigned int n, kernel_sync_fn fn, void *arg)
 {
@@ -683,7 +687,9 @@ int kernel_replica_create_list(struct kernel *k, uint16_t sync_type, int mode,
 	if (!msg || !elements_reset(k, n))
 		goto nomem;
 	if (nla_put_u16(msg, CIMREPL_A_SYNC_TYPE, sync_type) ||
-	    (mode >= 0 && nla_put_u16(msg, CIMREPL_A_MODE, (uint16_t)mode)))
+	    (mode >= 0 && nla_put_u16(msg, CIMREPL_A_MODE, (uint16_t)mode)) ||
+	    (throttle >= 0 &&
+	     nla_put_u32(msg, CIMREPL_A_THROTTLE, (uint32_t)throttle)))
 		goto nomem;
 	list = nla_nest_start(msg, CIMREPL_A_ELEMENTS);
 	if (!list)
@@ -787,6 +793,36 @@ nomem:
 	nlmsg_free(msg);
 	set_error(k, -EMSGSIZE, "the request does not fit in one netlink message");
 	return -EMSGSIZE;
+}
+
+int kernel_sync_set(struct kernel *k, const char *target, int64_t throttle,
+		    int64_t max_lag_ms)
+{
+	struct nl_msg *msg = new_request(k, CIMREPL_CMD_SYNC_SET, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		goto nomem;
+	if (!target) {
+		if (throttle >= 0 &&
+		    nla_put_u32(msg, CIMREPL_A_THROTTLE, (uint32_t)throttle))
+			goto nomem;
+		return transact(k, msg, NULL, NULL);
+	}
+	nest = nla_nest_start(msg, CIMREPL_A_SYNC);
+	if (!nest || nla_put_string(msg, CIMREPL_A_SYNC_TARGET, target) ||
+	    (throttle >= 0 &&
+	     nla_put_u32(msg, CIMREPL_A_SYNC_THROTTLE, (uint32_t)throttle)) ||
+	    (max_lag_ms >= 0 &&
+	     nla_put_u32(msg, CIMREPL_A_SYNC_MAX_LAG_MS, (uint32_t)max_lag_ms)))
+		goto nomem;
+	nla_nest_end(msg, nest);
+	return transact(k, msg, NULL, NULL);
+
+nomem:
+	nlmsg_free(msg);
+	set_error(k, -ENOMEM, NULL);
+	return -ENOMEM;
 }
 
 int kernel_subscribe_events(struct kernel *k)

@@ -51,6 +51,8 @@ struct kernel_volume {
 	uint64_t fua_writes;
 	uint32_t replicas;
 	uint16_t role;			/* CIMREPL_ROLE_* */
+	char pool[32];			/* where its replicas' points in time
+					 * live, "" if it has none */
 };
 
 /* CIMREPL_CMD_VOLUME_CREATE / _DELETE. Return 0 or a negative errno. */
@@ -129,11 +131,14 @@ struct kernel_replica_element {
 
 /*
  * CIMREPL_CMD_REPLICA_CREATE_LIST: replicas of @n elements at one point in
- * time, all or none. @mode < 0: not sent. @fn is called for each
- * synchronization the kernel created, in list order. On failure,
- * kernel_error_element() says which element the kernel blamed.
+ * time, all or none. @mode < 0: not sent. @throttle (KiB/s for the
+ * background copy of clones and mirrors, 0 = unthrottled) < 0: not sent,
+ * the module-wide value applies. @fn is called for each synchronization the
+ * kernel created, in list order. On failure, kernel_error_element() says
+ * which element the kernel blamed.
  */
 int kernel_replica_create_list(struct kernel *k, uint16_t sync_type, int mode,
+			       int64_t throttle,
 			       const struct kernel_replica_element *elements,
 			       unsigned int n, kernel_sync_fn fn, void *arg);
 
@@ -154,6 +159,15 @@ int kernel_sync_list(struct kernel *k, kernel_sync_fn fn, void *arg);
 int kernel_sync_modify_list(struct kernel *k, uint16_t operation,
 			    const char *const *targets, unsigned int n,
 			    bool force);
+
+/*
+ * CIMREPL_CMD_SYNC_SET: with @target, change that synchronization's
+ * tunables: @throttle (KiB/s, 0 = unthrottled) and @max_lag_ms, each sent
+ * only when >= 0. With @target NULL, set the module-wide throttle, which
+ * applies to every synchronization without a throttle of its own.
+ */
+int kernel_sync_set(struct kernel *k, const char *target, int64_t throttle,
+		    int64_t max_lag_ms);
 
 /*
  * After a failed list request (create or modify): the index of the element
