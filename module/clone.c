@@ -56,6 +56,13 @@ const struct cimrepl_engine cimrepl_clone_engine = {
 
 /* Bytes copied between two records of the watermark. */
 #define CIMREPL_CLONE_WINDOW_BYTES	SZ_4M
+/*
+ * The background copy: this many copies in flight together, each of a run
+ * of chunks that lie side by side in the same place (the source, mostly),
+ * up to this many bytes: 1 MiB of I/O at a time, in large requests.
+ */
+#define CIMREPL_CLONE_JOBS		4
+#define CIMREPL_CLONE_JOB_BYTES		SZ_256K
 /* A throttle measures the rate over periods this long. */
 #define CIMREPL_CLONE_THROTTLE_PERIOD	(2 * HZ)
 
@@ -88,6 +95,10 @@ static u32 cimrepl_clone_default_throttle;
  * @throttle: KiB/s, 0 = unthrottled
  * @period_start: jiffies when the current throttle period began
  * @period_bytes: bytes copied in it
+ * @copiers: buffers of the background copy, CIMREPL_CLONE_JOB_BYTES (or a
+ *	chunk, if larger) each; used by the worker only, freed once the copy
+ *	is complete
+ * @job_chunks: chunks one copy job takes at most
  * @kick: restarts the copy after a throttle pause
  * @reported: tenths of the copy announced by progress events
  * @synced_ns: when it became Synchronized (not persistent: 0 after a
@@ -125,6 +136,8 @@ struct cimrepl_clone {
 	u32 throttle;
 	unsigned long period_start;
 	u64 period_bytes;
+	struct cimrepl_copier copiers[CIMREPL_CLONE_JOBS];
+	u32 job_chunks;
 	struct delayed_work kick;
 	unsigned int reported;
 	u64 synced_ns;
@@ -165,9 +178,21 @@ static struct cimrepl_clone *cimrepl_clone_new(struct cimrepl_snapshot *snap,
 					       u32 chunk_sectors)
 {
 	struct cimrepl_clone *clone = kzalloc(sizeof(*clone), GFP_KERNEL);
+	u32 job_sectors = max_t(u32, CIMREPL_CLONE_JOB_BYTES >> SECTOR_SHIFT,
+				chunk_sectors);
+	unsigned int i;
 
 	if (!clone)
 		return NULL;
+	for (i = 0; i < CIMREPL_CLONE_JOBS; i++) {
+		if (cimrepl_copier_init(&clone->copiers[i], job_sectors)) {
+			while (i--)
+				cimrepl_copier_exit(&clone->copiers[i]);
+			kfree(clone);
+			return NULL;
+		}
+	}
+	clone->job_chunks = job_sectors / chunk_sectors;
 	clone->snap = snap;
 	clone->chunk_sectors = chunk_sectors;
 	clone->nr_chunks = DIV_ROUND_UP_ULL(sectors, chunk_sectors);
@@ -189,10 +214,19 @@ void cimrepl_clone_start(struct cimrepl_clone *clone)
 	queue_work(origin->wq, &origin->work);
 }
 
+static void cimrepl_clone_free_copiers(struct cimrepl_clone *clone)
+{
+	unsigned int i;
+
+	for (i = 0; i < CIMREPL_CLONE_JOBS; i++)
+		cimrepl_copier_exit(&clone->copiers[i]);
+}
+
 void cimrepl_clone_free(struct cimrepl_clone *clone)
 {
 	flush_work(&clone->flush_work);
 	cancel_delayed_work_sync(&clone->kick);
+	cimrepl_clone_free_copiers(clone);
 	clone->snap->clone = NULL;
 	kfree(clone);
 }
@@ -395,6 +429,8 @@ static void cimrepl_clone_commit(struct cimrepl_clone *clone)
 	cimrepl_drop_claims(origin, clone->snap->seq, from, to - 1);
 
 	if (state == CIMREPL_COPY_STATE_SYNCHRONIZED) {
+		/* the worker is done with them for good */
+		cimrepl_clone_free_copiers(clone);
 		pr_info("cimrepl: clone %s of %s is synchronized\n",
 			clone->snap->vol->name, origin->vol->name);
 		cimrepl_clone_notify(clone, CIMREPL_EVENT_STATE_CHANGED);
@@ -469,13 +505,14 @@ static u64 cimrepl_clone_window_bytes(const struct cimrepl_clone *clone)
 static void cimrepl_clone_copy_batch(struct cimrepl_clone *clone)
 {
 	struct cimrepl_origin *origin = cimrepl_clone_origin(clone);
-	struct cimrepl_copy_job jobs[CIMREPL_COPY_MANY_MAX];
+	struct cimrepl_copy_job jobs[CIMREPL_CLONE_JOBS];
 	struct block_device *target = clone->snap->vol->backing.bdev;
 	struct cimrepl_meta *meta = &origin->pool->meta;
-	u64 window_chunks, bytes = 0;
+	u64 window_chunks, chunk, bytes = 0;
 	struct cimrepl_exception *e;
 	struct bio_list bios;
 	unsigned int n, i;
+	u32 run;
 	int error = 0;
 
 	spin_lock_irq(&origin->lock);
@@ -509,26 +546,34 @@ static void cimrepl_clone_copy_batch(struct cimrepl_clone *clone)
 		clone->drain = false;
 	}
 
-	/* where each chunk of the image is: the pool, or still the source */
-	n = min_t(u64, origin->batch_max, clone->window_end - clone->next);
+	/*
+	 * Where each chunk of the image is: a copy in the pool (a job of its
+	 * own), or still the source (a run of such chunks, one job).
+	 */
 	memset(jobs, 0, sizeof(jobs));
-	for (i = 0; i < n; i++) {
-		u64 chunk = clone->next + i;
-
+	chunk = clone->next;
+	for (n = 0; n < CIMREPL_CLONE_JOBS && chunk < clone->window_end; n++) {
 		e = cimrepl_find_exception(origin, chunk, clone->snap->seq);
-		jobs[i].copier = &origin->batch_copiers[i];
+		jobs[n].copier = &clone->copiers[n];
+		jobs[n].dst = target;
+		jobs[n].dst_sector = chunk * clone->chunk_sectors;
+		jobs[n].sectors = cimrepl_chunk_len(origin, chunk);
 		if (e) {
-			jobs[i].src = origin->pool->backing.bdev;
-			jobs[i].src_sector = cimrepl_meta_chunk_sector(meta,
+			jobs[n].src = origin->pool->backing.bdev;
+			jobs[n].src_sector = cimrepl_meta_chunk_sector(meta,
 								       e->pool_chunk);
+			chunk++;
 		} else {
-			jobs[i].src = origin->vol->backing.bdev;
-			jobs[i].src_sector = chunk * clone->chunk_sectors;
+			jobs[n].src = origin->vol->backing.bdev;
+			jobs[n].src_sector = chunk * clone->chunk_sectors;
+			for (run = 1, chunk++; run < clone->job_chunks &&
+			     chunk < clone->window_end &&
+			     !cimrepl_find_exception(origin, chunk,
+						     clone->snap->seq);
+			     run++, chunk++)
+				jobs[n].sectors += cimrepl_chunk_len(origin, chunk);
 		}
-		jobs[i].dst = target;
-		jobs[i].dst_sector = chunk * clone->chunk_sectors;
-		jobs[i].sectors = cimrepl_chunk_len(origin, chunk);
-		bytes += (u64)jobs[i].sectors << SECTOR_SHIFT;
+		bytes += (u64)jobs[n].sectors << SECTOR_SHIFT;
 	}
 	spin_unlock_irq(&origin->lock);
 
@@ -543,7 +588,7 @@ static void cimrepl_clone_copy_batch(struct cimrepl_clone *clone)
 		cimrepl_clone_break(clone, error);
 		return;
 	}
-	clone->next += n;
+	clone->next = chunk;
 	clone->window_bytes += bytes;
 	if (clone->next < clone->window_end)
 		return;

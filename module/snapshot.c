@@ -1994,7 +1994,7 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 			kfree(e);
 		}
 		list_for_each_entry(snap, &origin->snapshots, node) {
-			if (snap->vol->added)	/* a clone's volume */
+			if (snap->clone)	/* its volume is there already */
 				continue;
 			ret = cimrepl_device_add(snap->vol);
 			if (ret) {

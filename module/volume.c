@@ -508,6 +508,7 @@ int cimrepl_volume_create(const char *name, const char *backing_path,
 		goto out_del_disk;
 
 	list_add_tail(&vol->node, &cimrepl_volumes);
+	vol->added = true;
 	cimrepl_volume_count++;
 	__module_get(THIS_MODULE);
 	cimrepl_nl_notify_volume(vol, CIMREPL_EVENT_CREATED);
