@@ -5,7 +5,8 @@
 #   1. checkpatch --strict over module/ and uapi/
 #   2. host unit tests of the userspace code, under ASan/UBSan
 #   3. the VM selftests on each guest kernel (Debian's 6.1 and 6.12), and
-#      the crash test, which hard-resets a guest and boots it again
+#      the crash tests (snapshots, a clone mid-copy), which hard-reset a
+#      guest and boot it again
 # Every test's TAP lines are printed; the last line is
 # "N passed, N failed, N skipped". Exit status non-zero on any failure.
 set -u
@@ -61,9 +62,10 @@ for series in 6.1 6.12; do
 		echo "not ok - cimrepl.ko was not built for $kver" | tee -a "$results"
 		continue
 	fi
-	tap "selftests on $kver" scripts/vm-run --kernel "$kver" --timeout 900 \
+	tap "selftests on $kver" scripts/vm-run --kernel "$kver" --timeout 1500 \
 		-- selftests/run.sh
 	tap "crash test on $kver" selftests/crash.sh "$kver"
+	tap "clone crash test on $kver" selftests/crash.sh "$kver" clone
 done
 
 pass=$(grep -E '^ok ' "$results" | grep -vc '# SKIP')

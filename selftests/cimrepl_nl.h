@@ -9,10 +9,12 @@
 #define CIMREPL_SELFTEST_NL_H
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -292,6 +294,148 @@ static inline void nlt_cmd(struct nlt_sock *s, struct nlt_msg *m, uint8_t cmd,
 			   uint16_t flags)
 {
 	nlt_init(m, s->family, flags, cmd, CIMREPL_GENL_VERSION);
+}
+
+/* An unsigned attribute of any width (u8..u64), by its length. */
+static inline uint64_t nlt_uint(const struct nlattr *a)
+{
+	switch (nlt_len(a)) {
+	case 1:
+		return *(uint8_t *)nlt_data(a);
+	case 2:
+		return *(uint16_t *)nlt_data(a);
+	case 4:
+		return *(uint32_t *)nlt_data(a);
+	case 8:
+		return *(uint64_t *)nlt_data(a);
+	}
+	return 0;
+}
+
+/* Attribute @attr inside the nest @type of the last reply, or NULL. */
+static inline struct nlattr *nlt_reply_nested(struct nlt_sock *s, int type,
+					      int attr)
+{
+	struct nlattr *nest = nlt_reply_find(s, type);
+
+	return nest ? nlt_find(nlt_data(nest), nlt_len(nest), attr) : NULL;
+}
+
+/* SYNC_GET of the synchronization of replica @target; 0 or -errno. */
+static inline int nlt_sync_get(struct nlt_sock *s, struct nlt_msg *m,
+			       const char *target)
+{
+	nlt_cmd(s, m, CIMREPL_CMD_SYNC_GET, 0);
+	nlt_nest_start(m, CIMREPL_A_SYNC);
+	nlt_put_str(m, CIMREPL_A_SYNC_TARGET, target);
+	nlt_nest_end(m);
+	return nlt_send(s, m);
+}
+
+/*
+ * Attribute @attr of @target's synchronization, fetched now, as a number;
+ * (uint64_t)-1 when the request fails or the attribute is absent.
+ */
+static inline uint64_t nlt_sync_attr(struct nlt_sock *s, struct nlt_msg *m,
+				     const char *target, int attr)
+{
+	struct nlattr *a;
+
+	if (nlt_sync_get(s, m, target))
+		return (uint64_t)-1;
+	a = nlt_reply_nested(s, CIMREPL_A_SYNC, attr);
+	return a ? nlt_uint(a) : (uint64_t)-1;
+}
+
+/*
+ * SYNC_SET: the throttle (KiB/s, 0 = none) of @target's background copy,
+ * or with @target NULL the module-wide default.
+ */
+static inline int nlt_sync_set_throttle(struct nlt_sock *s, struct nlt_msg *m,
+					const char *target, uint32_t kibs)
+{
+	nlt_cmd(s, m, CIMREPL_CMD_SYNC_SET, 0);
+	if (target) {
+		nlt_nest_start(m, CIMREPL_A_SYNC);
+		nlt_put_str(m, CIMREPL_A_SYNC_TARGET, target);
+		nlt_put_u32(m, CIMREPL_A_SYNC_THROTTLE, kibs);
+		nlt_nest_end(m);
+	} else {
+		nlt_put_u32(m, CIMREPL_A_THROTTLE, kibs);
+	}
+	return nlt_send(s, m);
+}
+
+/* Join the "events" multicast group on @s, a socket kept for listening. */
+static inline int nlt_join_events(struct nlt_sock *s)
+{
+	int bytes = 1 << 20;
+
+	if (!s->events_group)
+		return -ENOENT;
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+	if (setsockopt(s->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &s->events_group, sizeof(s->events_group)))
+		return -errno;
+	return 0;
+}
+
+static inline int64_t nlt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read events from @s (joined with nlt_join_events) until one is @event
+ * about the synchronization of replica @target with CopyState @state (any
+ * CopyState when @state < 0). Returns 0, or -ETIMEDOUT when none came in
+ * @ms milliseconds. Other events are consumed.
+ */
+static inline int nlt_wait_event(struct nlt_sock *s, int event,
+				 const char *target, int state, int ms)
+{
+	static char ebuf[65536];
+	int64_t deadline = nlt_now_ms() + ms;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		int64_t left = deadline - nlt_now_ms();
+		struct nlmsghdr *nlh;
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) != 1)
+			return -ETIMEDOUT;
+		n = recv(s->fd, ebuf, sizeof(ebuf), 0);
+		if (n < 0) {
+			if (errno == ENOBUFS || errno == EINTR)
+				continue;	/* overrun: keep reading */
+			return -errno;
+		}
+		for (nlh = (struct nlmsghdr *)ebuf; NLMSG_OK(nlh, (size_t)n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			void *attrs = (char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+			size_t len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+			struct nlattr *ev, *sync, *tgt, *cs;
+
+			if (nlh->nlmsg_type != s->family)
+				continue;
+			ev = nlt_find(attrs, len, CIMREPL_A_EVENT);
+			sync = nlt_find(attrs, len, CIMREPL_A_SYNC);
+			if (!ev || !sync || nlt_uint(ev) != (uint64_t)event)
+				continue;
+			tgt = nlt_find(nlt_data(sync), nlt_len(sync),
+				       CIMREPL_A_SYNC_TARGET);
+			cs = nlt_find(nlt_data(sync), nlt_len(sync),
+				      CIMREPL_A_SYNC_COPY_STATE);
+			if (!tgt || strcmp(nlt_data(tgt), target))
+				continue;
+			if (state < 0 || (cs && nlt_uint(cs) == (uint64_t)state))
+				return 0;
+		}
+	}
 }
 
 #endif /* CIMREPL_SELFTEST_NL_H */

@@ -13,6 +13,21 @@
  *                        that s0 is exactly pattern A, s1 exactly the
  *                        writes up to S1, and the origin holds every write
  *                        up to LAST (TAP output).
+ *
+ *   crash_test clone-prepare
+ *                        on /dev/vda (origin), /dev/vdb (pool) and /dev/vdc
+ *                        (clone target): pattern A, a throttled clone c0 of
+ *                        the origin, then stamped O_DSYNC writes to the
+ *                        origin forever; prints "acked N" after each
+ *                        acknowledged write and "chunks DONE TOTAL" now and
+ *                        then - until QEMU is killed mid-copy.
+ *   crash_test clone-verify LAST
+ *                        after the reboot: re-creates the origin and the
+ *                        clone volume, loads the pool (which turns c0 back
+ *                        into the clone), checks that the copy resumes from
+ *                        where it was (not from zero), lets it finish, and
+ *                        checks that c0 is exactly pattern A and the origin
+ *                        holds every write up to LAST (TAP output).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,6 +37,8 @@
 
 #define REGION		(32 << 20)
 #define SLOTS		(REGION / 4096)
+#define DISK		(64 << 20)	/* the disks crash.sh makes */
+#define CLONE_KIBS	1024		/* a minute for the 64 MiB copy */
 
 static struct nlt_sock s;
 static struct nlt_msg m;
@@ -188,6 +205,148 @@ static int verify(uint64_t last, uint64_t s1_after)
 	return 0;
 }
 
+static int clone_create(uint32_t kibs)
+{
+	nlt_cmd(&s, &m, CIMREPL_CMD_REPLICA_CREATE_LIST, 0);
+	nlt_put_u16(&m, CIMREPL_A_SYNC_TYPE, CIMREPL_SYNC_TYPE_CLONE);
+	nlt_put_u32(&m, CIMREPL_A_THROTTLE, kibs);
+	nlt_nest_start(&m, CIMREPL_A_ELEMENTS);
+	nlt_nest_start(&m, 0);
+	nlt_put_str(&m, CIMREPL_A_ELEM_SOURCE, "o0");
+	nlt_put_str(&m, CIMREPL_A_ELEM_TARGET_NAME, "c0");
+	nlt_put_str(&m, CIMREPL_A_ELEM_TARGET_PATH, "/dev/vdc");
+	nlt_put_str(&m, CIMREPL_A_ELEM_POOL, "p0");
+	nlt_nest_end(&m);
+	nlt_nest_end(&m);
+	return nlt_send(&s, &m);
+}
+
+static int clone_prepare(void)
+{
+	uint64_t *buf, stamp;
+	int fd, i;
+
+	if (volume_create("o0", "/dev/vda") || pool_create("/dev/vdb", true)) {
+		fprintf(stderr, "setup: %s\n", s.ext_msg);
+		return 1;
+	}
+	if (posix_memalign((void **)&buf, 4096, REGION))
+		return 1;
+	for (i = 0; i < SLOTS; i++)
+		fill_slot(buf + i * 512, 0, i);
+	fd = open("/dev/cimrepl/o0", O_WRONLY | O_DIRECT | O_DSYNC);
+	if (fd < 0 || pwrite(fd, buf, REGION, 0) != REGION)
+		return 1;
+	if (clone_create(CLONE_KIBS)) {
+		fprintf(stderr, "clone c0: %s\n", s.ext_msg);
+		return 1;
+	}
+	printf("cloned\n");
+	fflush(stdout);
+	srandom(1);
+	for (stamp = 1;; stamp++) {
+		uint64_t slot = (uint64_t)random() % SLOTS;
+
+		fill_slot(buf, stamp, slot);
+		if (pwrite(fd, buf, 4096, slot * 4096) != 4096)
+			return 1;
+		printf("acked %llu\n", (unsigned long long)stamp);
+		if (stamp % 50 == 0)
+			printf("chunks %llu %llu\n",
+			       (unsigned long long)nlt_sync_attr(&s, &m, "c0",
+					CIMREPL_A_SYNC_CHUNKS_DONE),
+			       (unsigned long long)nlt_sync_attr(&s, &m, "c0",
+					CIMREPL_A_SYNC_CHUNKS_TOTAL));
+		fflush(stdout);
+	}
+}
+
+/* Is the region after the pattern all zeros on @dev, as on the new disk? */
+static int check_zero_tail(const char *dev)
+{
+	char *buf;
+	int fd, bad = 0;
+	size_t i;
+
+	if (posix_memalign((void **)&buf, 4096, DISK - REGION))
+		return -1;
+	fd = open(dev, O_RDONLY | O_DIRECT);
+	if (fd < 0 || pread(fd, buf, DISK - REGION, REGION) != DISK - REGION) {
+		bad = -1;
+	} else {
+		for (i = 0; i < DISK - REGION; i++)
+			if (buf[i]) {
+				ksft_print_msg("%s byte %zu: not zero\n", dev,
+					       REGION + i);
+				bad = 1;
+				break;
+			}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return bad;
+}
+
+static int clone_verify(uint64_t last)
+{
+	uint64_t *acked = calloc(SLOTS, sizeof(uint64_t));
+	uint64_t *zero = calloc(SLOTS, sizeof(uint64_t));
+	uint64_t stamp, done, total, role = 0;
+	struct nlattr *a;
+	int state = -1, i;
+
+	srandom(1);
+	for (stamp = 1; stamp <= last; stamp++)
+		acked[(uint64_t)random() % SLOTS] = stamp;
+
+	ksft_print_header();
+	ksft_set_plan(5);
+	if (volume_create("o0", "/dev/vda"))
+		ksft_exit_fail_msg("volume o0: %s\n", s.ext_msg);
+	if (volume_create("c0", "/dev/vdc"))
+		ksft_exit_fail_msg("volume c0: %s\n", s.ext_msg);
+	if (pool_create("/dev/vdb", false))
+		ksft_exit_fail_msg("pool: %s\n", s.ext_msg);
+	nlt_cmd(&s, &m, CIMREPL_CMD_VOLUME_GET, 0);
+	nlt_nest_start(&m, CIMREPL_A_VOLUME);
+	nlt_put_str(&m, CIMREPL_A_VOLUME_NAME, "c0");
+	nlt_nest_end(&m);
+	if (!nlt_send(&s, &m) &&
+	    (a = nlt_reply_nested(&s, CIMREPL_A_VOLUME, CIMREPL_A_VOLUME_ROLE)))
+		role = nlt_uint(a);
+	done = nlt_sync_attr(&s, &m, "c0", CIMREPL_A_SYNC_CHUNKS_DONE);
+	total = nlt_sync_attr(&s, &m, "c0", CIMREPL_A_SYNC_CHUNKS_TOTAL);
+	ksft_print_msg("after the reset: role %llu, %llu of %llu chunks copied\n",
+		       (unsigned long long)role, (unsigned long long)done,
+		       (unsigned long long)total);
+	ksft_test_result(role == CIMREPL_ROLE_CLONE &&
+			 total == DISK / (64 << 10),
+			 "the pool turns the volume back into the clone after a hard reset\n");
+	ksft_test_result(done > 0 && done < total,
+			 "the copy resumes where it was, not from zero (%llu of %llu)\n",
+			 (unsigned long long)done, (unsigned long long)total);
+
+	if (nlt_sync_set_throttle(&s, &m, "c0", 0))
+		ksft_print_msg("unthrottle: %s\n", s.ext_msg);
+	for (i = 0; i < 1200; i++) {
+		state = (int)nlt_sync_attr(&s, &m, "c0", CIMREPL_A_SYNC_COPY_STATE);
+		if (state != CIMREPL_COPY_STATE_UNSYNCHRONIZED)
+			break;
+		usleep(100 * 1000);
+	}
+	ksft_test_result(state == CIMREPL_COPY_STATE_SYNCHRONIZED,
+			 "the copy finishes (CopyState %d)\n", state);
+	ksft_test_result(check_device("/dev/cimrepl/c0", zero, true) == 0 &&
+			 check_zero_tail("/dev/cimrepl/c0") == 0,
+			 "the clone holds exactly its point in time\n");
+	ksft_test_result(check_device("/dev/cimrepl/o0", acked, false) == 0,
+			 "the origin holds every acknowledged write (%llu)\n",
+			 (unsigned long long)last);
+	ksft_finished();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (nlt_open(&s)) {
@@ -199,6 +358,11 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "verify"))
 		return verify(strtoull(argv[2], NULL, 10),
 			      strtoull(argv[3], NULL, 10));
-	fprintf(stderr, "usage: crash_test prepare | verify LAST S1\n");
+	if (argc == 2 && !strcmp(argv[1], "clone-prepare"))
+		return clone_prepare();
+	if (argc == 3 && !strcmp(argv[1], "clone-verify"))
+		return clone_verify(strtoull(argv[2], NULL, 10));
+	fprintf(stderr, "usage: crash_test prepare | verify LAST S1\n"
+			"       crash_test clone-prepare | clone-verify LAST\n");
 	return 2;
 }
