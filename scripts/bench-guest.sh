@@ -9,6 +9,12 @@
 #   - with 1 and with 8 snapshots: origin first writes (every I/O makes a
 #     chunk copy) and rewrites, 4K random and 64K sequential, then reads of
 #     the oldest snapshot after the origin was overwritten.
+# And for clones (BENCH_ONLY entry "clone"), on a source volume of
+# BENCH_CLONE_MB: the time from a clone's creation to Synchronized with the
+# throttle off, against a raw O_DIRECT copy (dd, 1 MiB blocks) between the
+# same two RAM disks, several rounds; and 4K random writes on the source
+# while a throttled clone copies, against the same fio job just before,
+# without the clone.
 # Every fio job runs right after its twin on the raw RAM disk /dev/ram9 (the
 # same job, same region, prefilled too): the ratio of the two is what is
 # reported, so that the speed of the emulated machine, which follows the
@@ -21,13 +27,18 @@
 # Environment: BENCH_SETUP (the bench_setup binary, required),
 # BENCH_REGION_MB (128), BENCH_RUNTIME (seconds per time-based run, 2),
 # BENCH_IODEPTH (8), BENCH_ONLY (space-separated subset of: cimrepl dmsnap
-# dmthin; default all).
+# dmthin clone; default all), BENCH_CLONE_MB (the clone's source, 512),
+# BENCH_CLONE_ROUNDS (copy rounds, 5), BENCH_CLONE_THROTTLE (KiB/s of the
+# copy under the foreground writes, 65536).
 set -eu
 
 region_mb=${BENCH_REGION_MB:-128}
 runtime=${BENCH_RUNTIME:-2}
 iodepth=${BENCH_IODEPTH:-8}
-only=${BENCH_ONLY:-cimrepl dmsnap dmthin}
+only=${BENCH_ONLY:-cimrepl dmsnap dmthin clone}
+clone_mib=${BENCH_CLONE_MB:-512}
+clone_rounds=${BENCH_CLONE_ROUNDS:-5}
+clone_throttle=${BENCH_CLONE_THROTTLE:-65536}
 setup=${BENCH_SETUP:?BENCH_SETUP must name the bench_setup binary}
 
 chunk=65536			# cimrepl's default chunk size
@@ -54,7 +65,8 @@ say()
 	echo "# [$(printf '%4d' $(($(uptime_s) - start)))s] $*"
 }
 
-# fresh_brd - unload and reload brd: every RAM disk empty, no page allocated.
+# fresh_brd [MIB] - unload and reload brd: every RAM disk empty, no page
+# allocated, each of MIB (default $rd_mib).
 fresh_brd()
 {
 	i=0
@@ -63,7 +75,7 @@ fresh_brd()
 		[ $i -lt 50 ] || { echo "bench: cannot unload brd" >&2; exit 1; }
 		sleep 0.1
 	done
-	modprobe brd rd_nr=$rd_nr rd_size=$((rd_mib * 1024))
+	modprobe brd rd_nr=$rd_nr rd_size=$((${1:-$rd_mib} * 1024))
 	for i in $(seq 0 $((rd_nr - 1))); do
 		[ -b "/dev/ram$i" ] || { echo "bench: no /dev/ram$i" >&2; exit 1; }
 	done
@@ -142,10 +154,20 @@ segment()
 		job "raw.${spec%%:*}" "${spec%%:*}" "$twin"
 		job "${spec%%:*}" "${spec%%:*}" "${spec#*:}"
 	done
+	fio_run "$label" "$*"
+}
+
+# fio_run CONFIG WHAT - run fio with $args (in $work: exec_prerun leaves its
+# output there and says so on stdout) and print a RESULT line per job, the raw.* ones as
+# CONFIG/raw.
+fio_run()
+{
+	label=$1
 	# shellcheck disable=SC2086 # $args is a list of words without spaces
-	if ! fio $args >"$work/fio.json" 2>"$work/fio.err"; then
-		cat "$work/fio.err" >&2
-		echo "bench: fio failed: $label $*" >&2
+	if ! (cd "$work" && fio $args --output="$work/fio.json") \
+		>"$work/fio.out" 2>"$work/fio.err"; then
+		cat "$work/fio.out" "$work/fio.err" >&2
+		echo "bench: fio failed: $label $2" >&2
 		exit 1
 	fi
 	jq -r --arg cfg "$label" '.jobs[] |
@@ -256,6 +278,68 @@ dmthin_teardown()
 	dmsetup remove bench-pool
 }
 
+# run_clone - clones of a source volume o0 over ram0 ($clone_mib MiB, all
+# written once), pool p0 on ram1, onto ram2 (written once too):
+#   copy  the time from the creation request to Synchronized, throttle off,
+#         by the kernel's clock (WHEN_SYNCHRONIZED - WHEN_ESTABLISHED),
+#         against "dd iflag=direct oflag=direct bs=1M" from ram0 to ram2
+#         just before (dd's own time); $clone_rounds rounds, the clone
+#         deleted after each;
+#   fg4k  4K random writes over the whole source, time based, while a clone
+#         throttled to $clone_throttle KiB/s copies (created by the job's
+#         exec_prerun, so the copy starts as the job does and lasts longer
+#         than it), against the same job on the source just before it.
+# RESULT lines as for fio: RESULT clone[/raw] WORKLOAD 0 KiB/s SECONDS for
+# the copies, IOPS and KiB/s for the writes.
+run_clone()
+{
+	say "=== cimrepl clone of a $clone_mib MiB source"
+	fresh_brd "$clone_mib"
+	dd if=/dev/zero of=/dev/ram0 bs=1M count="$clone_mib" oflag=direct status=none
+	dd if=/dev/zero of=/dev/ram2 bs=1M count="$clone_mib" oflag=direct status=none
+	"$setup" volume-create o0 /dev/ram0
+	"$setup" pool-create p0 /dev/ram1 $chunk
+	kib=$((clone_mib * 1024))
+	say "set up, source and target written once"
+	for r in $(seq 1 "$clone_rounds"); do
+		raw_s=$(LC_ALL=C dd if=/dev/ram0 of=/dev/ram2 bs=1M \
+			count="$clone_mib" iflag=direct oflag=direct 2>&1 >/dev/null |
+			awk '/copied/ { print $(NF - 3) }')
+		# shellcheck disable=SC2046 # three numbers
+		set -- $("$setup" clone-copy o0 p0 c0 /dev/ram2)
+		[ "$3" = $((kib * 1024)) ] ||
+			{ echo "bench: the clone copied $3 bytes" >&2; exit 1; }
+		"$setup" replica-delete c0
+		awk -v r="$r" -v kib="$kib" -v raw="$raw_s" -v k="$1" -v u="$2" \
+			-v t=$(($(uptime_s) - start)) 'BEGIN {
+			print "RESULT clone/raw copy 0", kib / raw, raw
+			print "RESULT clone copy 0", kib / k, k
+			printf "# [%4ds] copy round %d: raw dd %.3f s (%.0f MB/s), clone %.3f s (%.0f MB/s; %.3f s seen by the client), ratio %.2f\n",
+				t, r, raw, kib * 1024 / raw / 1e6, k, kib * 1024 / k / 1e6, u, raw / k
+		}'
+	done
+
+	args="--direct=1 --ioengine=libaio --iodepth=$iodepth --numjobs=1"
+	args="$args --randrepeat=1 --norandommap --output-format=json"
+	args="$args --offset=0 --size=${clone_mib}M --time_based --runtime=$runtime"
+	args="$args --rw=randwrite --bs=4k --filename=/dev/cimrepl/o0"
+	args="$args --name=raw.fg4k --stonewall --name=fg4k --stonewall"
+	# (a script: $args is split at spaces)
+	printf '#!/bin/sh\nexec %s clone o0 p0 c1 /dev/ram2 %s\n' "$setup" \
+		"$clone_throttle" >"$work/clone-c1"
+	chmod +x "$work/clone-c1"
+	args="$args --exec_prerun=$work/clone-c1"
+	fio_run clone "fg4k"
+	# shellcheck disable=SC2046 # three numbers
+	set -- $("$setup" sync-state c1)
+	say "after the foreground writes: clone CopyState $1, $2 of $3 chunks copied"
+	echo "INFO clone_fg_state $1 $2 $3"
+	"$setup" replica-delete c1
+	"$setup" pool-delete p0
+	"$setup" volume-delete o0
+	say "torn down"
+}
+
 take()	# TECH FIRST LAST
 {
 	"${1}_take" "$2" "$3"
@@ -307,12 +391,18 @@ echo "INFO fio $(fio --version)"
 echo "INFO region_mb $region_mb"
 echo "INFO runtime $runtime"
 echo "INFO iodepth $iodepth"
+echo "INFO clone_mb $clone_mib"
+echo "INFO clone_rounds $clone_rounds"
+echo "INFO clone_throttle $clone_throttle"
 
 for t in $only; do
 	case $t in
 	cimrepl|dmsnap|dmthin)
 		run_tech "$t" 1
 		run_tech "$t" 8
+		;;
+	clone)
+		run_clone
 		;;
 	*)
 		echo "bench: unknown BENCH_ONLY entry $t" >&2

@@ -40,7 +40,8 @@ if [ "${BENCH_REPORT_ONLY:-}" != 1 ]; then
 		-o "$out/bench_setup" selftests/bench_setup.c
 
 	set --
-	for v in BENCH_REGION_MB BENCH_RUNTIME BENCH_IODEPTH BENCH_ONLY; do
+	for v in BENCH_REGION_MB BENCH_RUNTIME BENCH_IODEPTH BENCH_ONLY \
+		BENCH_CLONE_MB BENCH_CLONE_ROUNDS BENCH_CLONE_THROTTLE; do
 		eval "val=\${$v:-}"
 		[ -z "$val" ] || set -- "$@" --env "$v=$val"
 	done
@@ -159,6 +160,72 @@ table()
 	}' "$out/last.txt"
 }
 
+# The clone rows, in md or rst form (nothing when the run had no clone
+# results). The copy: each round's clone rate over the raw copy's rate in
+# the same round; the median of those ratios, and their range. The
+# foreground writes: IOPS during the copy over IOPS without a clone.
+clone_table()
+{
+	awk -v fmt="$1" -v mb="$(info clone_mb)" -v thr="$(info clone_throttle)" '
+	$1 == "RESULT" && $3 == "copy" {
+		if ($2 == "clone/raw") raw[++nr] = $5
+		else if ($2 == "clone") cl[++nc] = $5
+	}
+	$1 == "RESULT" && $3 == "fg4k" { fg[$2] = $4 }
+	function emit(c,   i) {
+		if (fmt == "md") {
+			printf "|"
+			for (i = 1; i <= 4; i++)
+				printf " %s |", c[i]
+			printf "\n"
+		} else {
+			printf "   * - %s\n", c[1]
+			for (i = 2; i <= 4; i++)
+				printf "     - %s\n", c[i]
+		}
+	}
+	function fmt_ratio(r) { return sprintf(r < 0.095 ? "%.3f" : "%.2f", r) }
+	END {
+		n = nr < nc ? nr : nc
+		if (!n && !("clone" in fg))
+			exit
+		h[1] = "clone"; h[2] = "baseline"; h[3] = "with the clone"; h[4] = "ratio"
+		if (fmt == "md") {
+			emit(h)
+			print "| --- | ---: | ---: | ---: |"
+		} else {
+			print ".. list-table::"
+			print "   :header-rows: 1"
+			print "   :widths: 40 20 20 20"
+			print ""
+			emit(h)
+		}
+		if (n) {
+			for (i = 1; i <= n; i++) {
+				r[i] = cl[i] / raw[i]; sraw += raw[i]; scl += cl[i]
+			}
+			for (i = 2; i <= n; i++)	# sort the ratios
+				for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
+					t = r[j]; r[j] = r[j - 1]; r[j - 1] = t
+				}
+			med = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+			c[1] = "copy rate, throttle off, " mb " MiB source (median of " n " rounds)"
+			c[2] = sprintf("dd direct 1 MiB: %.0f MB/s", sraw / n * 1024 / 1e6)
+			c[3] = sprintf("%.0f MB/s", scl / n * 1024 / 1e6)
+			c[4] = fmt_ratio(med) " (" fmt_ratio(r[1]) "-" fmt_ratio(r[n]) ")"
+			emit(c)
+		}
+		if (("clone" in fg) && ("clone/raw" in fg) && fg["clone/raw"] > 0) {
+			c[1] = "4K random write on the source during the copy (throttle " \
+				thr / 1024 " MiB/s)"
+			c[2] = sprintf("no clone: %.0f IOPS", fg["clone/raw"])
+			c[3] = sprintf("%.0f IOPS", fg["clone"])
+			c[4] = fmt_ratio(fg["clone"] / fg["clone/raw"])
+			emit(c)
+		}
+	}' "$out/last.txt"
+}
+
 # How much the emulated machine's speed moved during the run: the range of
 # the raw twin's 4K random writes.
 drift()
@@ -184,12 +251,30 @@ machine="QEMU $qemu_version TCG (no KVM), $(info cpus) vCPUs, $(info mem_mib) Mi
 params="region $(info region_mb) MiB, time-based runs $(info runtime) s,\
  libaio iodepth $(info iodepth), direct I/O, 64 KiB chunks everywhere"
 drift_line=$(drift)
+clone_md=$(clone_table md)
+clone_state=$(info clone_fg_state)
+if [ -n "$clone_state" ]; then
+	# shellcheck disable=SC2086 # three numbers
+	set -- $clone_state
+	clone_line="At the end of the foreground writes the clone was in CopyState $1\
+ (4 = Synchronized), $2 of $3 chunks copied."
+else
+	clone_line=
+fi
 
 echo
 echo "cimrepl benchmark, $date, ratios to the raw brd device (higher is better)"
 echo
 table md
 echo
+if [ -n "$clone_md" ]; then
+	echo "Clones (ratios to the baseline; copy: rounds' range in brackets):"
+	echo
+	echo "$clone_md"
+	echo
+	echo "$clone_line"
+	echo
+fi
 echo "Machine: $machine."
 echo "Parameters: $params."
 echo "Raw 4K random writes over the run (the machine's drift): $drift_line."
@@ -216,6 +301,15 @@ trap 'rm -f "$section"' EXIT
 	echo "raw column is the mean of those raw runs."
 	echo
 	table rst
+	if [ -n "$clone_md" ]; then
+		echo
+		echo "Clones (\`\`BENCH_ONLY\`\` entry \`\`clone\`\`): each ratio is the clone's result over"
+		echo "its baseline; for the copy, the median of the rounds' ratios, their"
+		echo "range in brackets, and the rounds' mean rates."
+		echo "$clone_line"
+		echo
+		clone_table rst
+	fi
 } >"$section"
 awk -v f="$section" '
 	/^\.\. bench-results-begin/ { print; print ""; while ((getline l < f) > 0) print l; print ""; skip = 1; next }

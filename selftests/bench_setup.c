@@ -10,6 +10,20 @@
  *   bench_setup pool-free NAME                        (prints free bytes)
  *   bench_setup snapshot SOURCE POOL TARGET...        (one request each)
  *   bench_setup replica-delete TARGET...
+ *   bench_setup clone SOURCE POOL NAME PATH [THROTTLE_KIBS]
+ *                                    (a clone of SOURCE onto the device PATH)
+ *   bench_setup clone-copy SOURCE POOL NAME PATH
+ *                                    (the same, unthrottled, then waits for it)
+ *   bench_setup clone-wait NAME TIMEOUT_SECONDS
+ *   bench_setup sync-state NAME      (prints CopyState, chunks done and total)
+ *
+ * clone-wait and clone-copy poll SYNC_GET every 10 ms until the clone is
+ * Synchronized (CopyState 4) and print "KERNEL_S USER_S BYTES": the copy's
+ * time by the kernel's own clock (WHEN_SYNCHRONIZED - WHEN_ESTABLISHED,
+ * from the creation request to the end of the copy), the time seen here
+ * (clone-copy: from before the request to the first reply showing 4;
+ * clone-wait: from its start), and the bytes copied (the source's size).
+ * A clone that ends Broken or Aborted, or is not done in time, fails.
  *
  * Several targets in one invocation save process start-ups, which are
  * slow in an emulated guest; each is still its own request (for snapshots:
@@ -19,6 +33,7 @@
  * ACK message go to stderr and the status is 1.
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include "cimrepl_nl.h"
 
@@ -27,7 +42,10 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: bench_setup volume-create NAME BACKING | volume-delete NAME |\n"
 		"       pool-create NAME PATH [CHUNK] | pool-delete NAME | pool-free NAME |\n"
-		"       snapshot SOURCE POOL TARGET... | replica-delete TARGET...\n");
+		"       snapshot SOURCE POOL TARGET... | replica-delete TARGET... |\n"
+		"       clone SOURCE POOL NAME PATH [THROTTLE_KIBS] |\n"
+		"       clone-copy SOURCE POOL NAME PATH | clone-wait NAME TIMEOUT |\n"
+		"       sync-state NAME\n");
 	return 2;
 }
 
@@ -93,6 +111,125 @@ static int replica_delete(struct nlt_sock *s, struct nlt_msg *m,
 	return request(s, m, "replica-delete", target);
 }
 
+static int clone(struct nlt_sock *s, struct nlt_msg *m, const char *source,
+		 const char *pool_name, const char *name, const char *path,
+		 const char *throttle)
+{
+	nlt_cmd(s, m, CIMREPL_CMD_REPLICA_CREATE_LIST, 0);
+	nlt_put_u16(m, CIMREPL_A_SYNC_TYPE, CIMREPL_SYNC_TYPE_CLONE);
+	if (throttle)
+		nlt_put_u32(m, CIMREPL_A_THROTTLE,
+			    (uint32_t)strtoul(throttle, NULL, 0));
+	nlt_nest_start(m, CIMREPL_A_ELEMENTS);
+	nlt_nest_start(m, 0);
+	nlt_put_str(m, CIMREPL_A_ELEM_SOURCE, source);
+	nlt_put_str(m, CIMREPL_A_ELEM_TARGET_NAME, name);
+	nlt_put_str(m, CIMREPL_A_ELEM_TARGET_PATH, path);
+	nlt_put_str(m, CIMREPL_A_ELEM_POOL, pool_name);
+	nlt_nest_end(m);
+	nlt_nest_end(m);
+	return request(s, m, "clone", name);
+}
+
+/* Attribute @type of a SYNC nest as a number (u16..u64), or UINT64_MAX. */
+static uint64_t sync_value(struct nlattr *sync, int type)
+{
+	struct nlattr *a = nlt_find(nlt_data(sync), nlt_len(sync), type);
+
+	if (!a)
+		return UINT64_MAX;
+	switch (nlt_len(a)) {
+	case 2:
+		return *(uint16_t *)nlt_data(a);
+	case 4:
+		return *(uint32_t *)nlt_data(a);
+	case 8:
+		return *(uint64_t *)nlt_data(a);
+	}
+	return UINT64_MAX;
+}
+
+/* SYNC_GET of replica @name: its SYNC nest, NULL on failure (reported). */
+static struct nlattr *sync_get(struct nlt_sock *s, struct nlt_msg *m,
+			       const char *name)
+{
+	struct nlattr *sync;
+
+	nlt_cmd(s, m, CIMREPL_CMD_SYNC_GET, 0);
+	nlt_nest_start(m, CIMREPL_A_SYNC);
+	nlt_put_str(m, CIMREPL_A_SYNC_TARGET, name);
+	nlt_nest_end(m);
+	if (request(s, m, "sync-get", name))
+		return NULL;
+	sync = nlt_reply_find(s, CIMREPL_A_SYNC);
+	if (!sync)
+		fprintf(stderr, "bench_setup: sync-get %s: no CIMREPL_A_SYNC\n", name);
+	return sync;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait until clone @name is Synchronized; see the top of the file. */
+static int clone_wait(struct nlt_sock *s, struct nlt_msg *m, const char *name,
+		      double start, double timeout)
+{
+	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	uint64_t state, est, synced;
+	struct nlattr *sync;
+
+	for (;;) {
+		sync = sync_get(s, m, name);
+		if (!sync)
+			return 1;
+		state = sync_value(sync, CIMREPL_A_SYNC_COPY_STATE);
+		if (state == CIMREPL_COPY_STATE_SYNCHRONIZED)
+			break;
+		if (state != CIMREPL_COPY_STATE_UNSYNCHRONIZED) {
+			fprintf(stderr, "bench_setup: clone %s: CopyState %llu, error %llu\n",
+				name, (unsigned long long)state,
+				(unsigned long long)sync_value(sync, CIMREPL_A_SYNC_ERROR));
+			return 1;
+		}
+		if (now_s() - start > timeout) {
+			fprintf(stderr, "bench_setup: clone %s: not synchronized after %.0f s (%llu of %llu chunks)\n",
+				name, timeout,
+				(unsigned long long)sync_value(sync, CIMREPL_A_SYNC_CHUNKS_DONE),
+				(unsigned long long)sync_value(sync, CIMREPL_A_SYNC_CHUNKS_TOTAL));
+			return 1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	est = sync_value(sync, CIMREPL_A_SYNC_WHEN_ESTABLISHED);
+	synced = sync_value(sync, CIMREPL_A_SYNC_WHEN_SYNCHRONIZED);
+	if (est == UINT64_MAX || synced == UINT64_MAX || synced < est) {
+		fprintf(stderr, "bench_setup: clone %s: no WHEN_ESTABLISHED/WHEN_SYNCHRONIZED\n",
+			name);
+		return 1;
+	}
+	printf("%.3f %.3f %llu\n", (synced - est) / 1e9, now_s() - start,
+	       (unsigned long long)sync_value(sync, CIMREPL_A_SYNC_BYTES_DONE));
+	return 0;
+}
+
+static int sync_state(struct nlt_sock *s, struct nlt_msg *m, const char *name)
+{
+	struct nlattr *sync = sync_get(s, m, name);
+
+	if (!sync)
+		return 1;
+	printf("%llu %llu %llu\n",
+	       (unsigned long long)sync_value(sync, CIMREPL_A_SYNC_COPY_STATE),
+	       (unsigned long long)sync_value(sync, CIMREPL_A_SYNC_CHUNKS_DONE),
+	       (unsigned long long)sync_value(sync, CIMREPL_A_SYNC_CHUNKS_TOTAL));
+	return 0;
+}
+
 static int pool_free(struct nlt_sock *s, struct nlt_msg *m, const char *name)
 {
 	struct nlattr *nest, *a;
@@ -131,6 +268,19 @@ static int run(struct nlt_sock *s, struct nlt_msg *m, int argc, char **argv)
 			if (snapshot(s, m, argv[2], argv[3], argv[i]))
 				return 1;
 		return 0;
+	} else if (!strcmp(op, "clone") && (argc == 6 || argc == 7)) {
+		return clone(s, m, argv[2], argv[3], argv[4], argv[5],
+			     argc == 7 ? argv[6] : NULL) ? 1 : 0;
+	} else if (!strcmp(op, "clone-copy") && argc == 6) {
+		double start = now_s();
+
+		if (clone(s, m, argv[2], argv[3], argv[4], argv[5], "0"))
+			return 1;
+		return clone_wait(s, m, argv[4], start, 600);
+	} else if (!strcmp(op, "clone-wait") && argc == 4) {
+		return clone_wait(s, m, argv[2], now_s(), strtod(argv[3], NULL));
+	} else if (!strcmp(op, "sync-state") && argc == 3) {
+		return sync_state(s, m, argv[2]);
 	} else if (!strcmp(op, "replica-delete") && argc >= 3) {
 		for (i = 2; i < argc; i++)
 			if (replica_delete(s, m, argv[i]))
