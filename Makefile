@@ -24,15 +24,27 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0 json-c 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 json-c 2>/dev/null)
 KSFT_CFLAGS := -isystem $(TOP)/.cache/kselftest
+XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+# The CIM-XML front door's HTTP transport: the server (libmicrohttpd,
+# passwords checked with libcrypt) and cimreplctl's client (libcurl).
+HTTPD_SRC := ctl/httpd.c ctl/cimclient.c
+HTTPD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd libcurl libcrypt 2>/dev/null)
+HTTPD_LIBS = $(shell pkg-config --libs libmicrohttpd libcurl libcrypt 2>/dev/null) \
+	-lcrypt -lpthread
 
 CTL_COMMON := ctl/kernel.c ctl/cimvalues.c
 CTL_HEADERS := $(wildcard ctl/*.h) uapi/linux/cimrepl.h
+# The CIM object model and its CIM-XML codec (libxml2).
+CIMXML_SRC := ctl/cim.c ctl/cimxml.c
 SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_test \
-	selftests/crash_test
-UNIT_TESTS := tests/unit/cimvalues_test
+	selftests/clone_test selftests/crash_test
+UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
+	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
+	tests/unit/lio_test
 
 .PHONY: all setup module userspace selftests unit check demo \
-	checkpatch install clean bench
+	checkpatch install clean bench fuzz
 
 all: module userspace selftests
 
@@ -57,13 +69,31 @@ module: $(SETUP_STAMP)
 
 userspace: ctl/cimreplctl ctl/cimrepld
 
-ctl/cimreplctl: ctl/cimreplctl.c $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
-	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ ctl/cimreplctl.c $(CTL_COMMON) $(NL_LIBS)
+# The CLI: `kernel` commands over netlink, the others a CIM-XML client of
+# cimrepld (libxml2 codec, libcurl transport).
+CTL_CIM_SRC := ctl/cimcmds.c ctl/clireq.c ctl/cim.c ctl/cimxml.c ctl/cimclient.c
+CTL_CIM_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
+CTL_CIM_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null)
 
-ctl/cimrepld: ctl/cimrepld.c $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
-	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ ctl/cimrepld.c $(CTL_COMMON) $(NL_LIBS)
+ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
+		$(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(CTL_CIM_CFLAGS) -o $@ ctl/cimreplctl.c \
+		$(CTL_CIM_SRC) $(CTL_COMMON) $(NL_LIBS) $(CTL_CIM_LIBS)
 
-selftests: $(SELFTESTS)
+# The daemon: CIM-XML codec (libxml2), store (SQLite), LIO, pools, the
+# provider and the HTTP front door.
+DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
+	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
+	ctl/httpd.c
+DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd 2>/dev/null)
+DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 2>/dev/null) \
+	-lcrypt -lpthread
+
+ctl/cimrepld: ctl/cimrepld.c $(DAEMON_SRC) $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(DAEMON_CFLAGS) -o $@ ctl/cimrepld.c \
+		$(DAEMON_SRC) $(CTL_COMMON) $(NL_LIBS) $(DAEMON_LIBS)
+
+selftests: $(SELFTESTS) selftests/liotool
 
 selftests/%: selftests/%.c selftests/cimrepl_nl.h uapi/linux/cimrepl.h $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes -Wno-sign-compare $(KSFT_CFLAGS) -o $@ $<
@@ -72,7 +102,64 @@ tests/unit/%: tests/unit/%.c $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(NL_CFLAGS) -o $@ $< $(CTL_COMMON) $(NL_LIBS)
 
+tests/unit/store_test: tests/unit/store_test.c ctl/store.c ctl/store.h $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		-o $@ $< ctl/store.c -lsqlite3
+
+tests/unit/httpd_test: tests/unit/httpd_test.c $(HTTPD_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
+
+# The codec's tests, and the fuzz corpus replayed without libFuzzer.
+tests/unit/cimxml_test: tests/unit/cimxml_test.c $(CIMXML_SRC) $(CTL_HEADERS) \
+		$(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< $(CIMXML_SRC) $(XML_LIBS)
+
+# cimreplctl's translation of its options into CIM requests.
+tests/unit/clireq_test: tests/unit/clireq_test.c ctl/clireq.c ctl/cimvalues.c \
+		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/clireq.c ctl/cimvalues.c $(CIMXML_SRC) \
+		$(XML_LIBS)
+
+tests/unit/cimxml_corpus_test: tests/fuzz/replay.c tests/fuzz/cimxml_fuzz.c \
+		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) $(XML_CFLAGS) -o $@ \
+		tests/fuzz/replay.c tests/fuzz/cimxml_fuzz.c $(CIMXML_SRC) $(XML_LIBS)
+
 unit: $(UNIT_TESTS)
+
+# `make fuzz`: libFuzzer over the codec for FUZZ_SECONDS (clang needed; not
+# part of `make check`). New inputs go to .cache/fuzz/cimxml, crashes to
+# .cache/fuzz/ as crash-*; tests/fuzz/corpus holds the seeds.
+FUZZ_SECONDS ?= 60
+tests/fuzz/cimxml_fuzz: tests/fuzz/cimxml_fuzz.c $(CIMXML_SRC) $(CTL_HEADERS)
+	@command -v clang >/dev/null || \
+		{ echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -I$(TOP)/ctl \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(XML_CFLAGS) -o $@ tests/fuzz/cimxml_fuzz.c $(CIMXML_SRC) $(XML_LIBS)
+
+fuzz: tests/fuzz/cimxml_fuzz
+	mkdir -p .cache/fuzz/cimxml
+	tests/fuzz/cimxml_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-timeout=10 -rss_limit_mb=2048 -artifact_prefix=.cache/fuzz/ \
+		.cache/fuzz/cimxml tests/fuzz/corpus
+
+# The LIO configfs library (ctl/lio.c): its command line for the VM test
+# selftests/lio_lib_test.sh, and its host unit test on a fake configfs tree.
+LIO_PROGS := selftests/liotool tests/unit/lio_test
+
+.PHONY: lio
+lio: $(LIO_PROGS)
+
+selftests/liotool: selftests/liotool.c ctl/lio.c ctl/lio.h
+	$(CC) $(USER_CFLAGS) -o $@ selftests/liotool.c ctl/lio.c
+
+tests/unit/lio_test: tests/unit/lio_test.c ctl/lio.c ctl/lio.h $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		-o $@ $< ctl/lio.c
 
 checkpatch: $(SETUP_STAMP)
 	sh scripts/checkpatch.sh
@@ -100,7 +187,12 @@ install: all
 		$(DESTDIR)$(PREFIX)/include/linux/cimrepl.h
 	install -D -m 0644 Documentation/cimreplctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/cimreplctl.8
+	install -D -m 0644 scripts/cimrepld.service \
+		$(DESTDIR)/lib/systemd/system/cimrepld.service
+	install -D -m 0644 Documentation/cimrepld.rst \
+		$(DESTDIR)$(PREFIX)/share/doc/cimrepl/cimrepld.rst
 
 clean:
 	rm -rf build
-	rm -f ctl/cimreplctl ctl/cimrepld $(SELFTESTS) $(UNIT_TESTS)
+	rm -f ctl/cimreplctl ctl/cimrepld $(SELFTESTS) $(UNIT_TESTS) \
+		tests/fuzz/cimxml_fuzz

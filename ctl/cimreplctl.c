@@ -2,13 +2,16 @@
 /*
  * cimreplctl - the command line of cimrepl.
  *
- *   cimreplctl [--json] OBJECT VERB [ARGS...]
+ *   cimreplctl [--json] [--socket PATH | --url URL] OBJECT VERB [ARGS...]
  *
- * Objects: kernel (the cimrepl.ko module), volume (managed devices), pool
- * (snapshot stores, clone records), replica (creating and deleting
- * replicas) and sync (the synchronizations between sources and replicas:
- * listing, modifying, tuning and waiting for them); all of them talk to the
- * module over its netlink family.
+ * Two families of commands. Those of the replication service (replica
+ * create, storage, sync, job, pool list) are CIM operations sent to
+ * cimrepld's CIM-XML front door: ctl/cimcmds.c. Those SMI-S has no method
+ * for, and the direct, diagnostic path to the module, are under `kernel`
+ * and talk to cimrepl.ko over its netlink family: this file (kernel info,
+ * kernel volume, kernel pool, kernel replica, kernel sync); `volume ...` is
+ * a short alias of `kernel volume ...` (making a volume out of a device is
+ * a kernel-level step with no SMI-S method).
  * Errors are one line on stderr; exit status 0 success, 1 failure, 2 usage.
  */
 #include <ctype.h>
@@ -26,53 +29,77 @@
 #include <json-c/json.h>
 #include <linux/cimrepl.h>
 
+#include "cimreplctl.h"
 #include "cimvalues.h"
 #include "kernel.h"
 
-#define EXIT_USAGE 2
-
-static bool json_output;
+bool json_output;
+struct cim_client_config client_config;
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: cimreplctl [--json] OBJECT VERB [ARGS...]\n"
+		"usage: cimreplctl [--json] [--socket PATH | --url URL] OBJECT VERB [ARGS...]\n"
 		"\n"
+		"The replication service (CIM-XML to cimrepld):\n"
+		"  replica create --sync-type TYPE [--mode MODE] --source VOL [--source VOL...]\n"
+		"          [--name NAME...] [--target VOL...] [--pool POOL]\n"
+		"          [--setting KEY=VALUE...] [--wait-for STATE]\n"
+		"                                       CreateListReplica: replicas of every VOL\n"
+		"  storage list                         every CIM_StorageVolume (LIO backstore)\n"
+		"  storage show DEVICEID                one storage volume\n"
+		"  sync list                            every CIM_StorageSynchronized\n"
+		"  sync show TARGETDEVICEID             the synchronization of one replica\n"
+		"  job list                             every CIM_ConcreteJob\n"
+		"  job show ID                          one job\n"
+		"  job wait ID [--timeout SEC]          wait for a job to end\n"
+		"  pool list                            every CIM_StoragePool\n"
+		"\n"
+		"The module itself (netlink; no SMI-S method, or diagnostics):\n"
 		"  kernel info                          the module's API version and capabilities\n"
-		"  volume create NAME --backing PATH    make /dev/cimrepl/NAME over PATH\n"
-		"  volume delete NAME                   remove a volume (not its data)\n"
-		"  volume list                          every managed device\n"
-		"  volume show NAME                     one managed device\n"
-		"  pool create NAME --device PATH [--chunk-size BYTES] [--format]\n"
+		"  kernel volume create NAME --backing PATH\n"
+		"                                       make /dev/cimrepl/NAME over PATH\n"
+		"  kernel volume delete NAME            remove a volume (not its data)\n"
+		"  kernel volume list                   every managed device\n"
+		"  kernel volume show NAME              one managed device\n"
+		"  kernel pool create NAME --device PATH [--chunk-size BYTES] [--format]\n"
 		"                                       format (--format) or load a pool on PATH\n"
-		"  pool delete NAME                     forget a pool (its device keeps its data)\n"
-		"  pool list                            every pool\n"
-		"  pool show NAME                       one pool\n"
-		"  replica create --sync-type TYPE [--mode MODE] [--pool POOL] [--throttle KIB]\n"
+		"  kernel pool delete NAME              forget a pool (its device keeps its data)\n"
+		"  kernel pool list                     every kernel pool\n"
+		"  kernel pool show NAME                one kernel pool\n"
+		"  kernel replica create --sync-type TYPE [--mode MODE] [--pool POOL] [--throttle KIB]\n"
 		"          --source VOL --name NAME [--target PATH] [--source VOL --name NAME ...]\n"
-		"                                       replicas of every VOL, at one point in time\n"
-		"  replica delete NAME [NAME...]        delete replicas, all or none\n"
-		"  sync list                            every synchronization\n"
-		"  sync show NAME                       the synchronization of replica NAME\n"
-		"  sync modify --operation OP [--force] NAME [NAME...]\n"
+		"                                       kernel replicas of every VOL, at one point in time\n"
+		"  kernel replica delete NAME [NAME...] delete replicas, all or none\n"
+		"  kernel sync list                     every synchronization of the module\n"
+		"  kernel sync show NAME                the synchronization of replica NAME\n"
+		"  kernel sync modify --operation OP [--force] NAME [NAME...]\n"
 		"                                       apply OP to the synchronizations, all or none\n"
-		"  sync set NAME [--throttle KIB] [--max-lag MS]\n"
+		"  kernel sync set NAME [--throttle KIB] [--max-lag MS]\n"
 		"                                       tune one synchronization\n"
-		"  sync set --throttle KIB              the throttle of those without their own\n"
-		"  sync wait NAME [--state STATE] [--timeout SEC]\n"
+		"  kernel sync set --throttle KIB       the throttle of those without their own\n"
+		"  kernel sync wait NAME [--state STATE] [--timeout SEC]\n"
 		"                                       wait for a CopyState (default synchronized)\n"
+		"  volume create|delete|list|show ...   short for kernel volume ...\n"
 		"\n"
 		"TYPE: snapshot, clone, mirror or the CIM SyncType number; MODE: sync or async.\n"
-		"OP: abort, detach, resync, restore, return-to-pool, fracture, split, suspend,\n"
-		"resume... or the CIM Operation number; STATE: a CopyState (synchronized,\n"
-		"unsynchronized, broken, aborted...) or its number.\n"
-		"BYTES may end in K or M (KiB, MiB). KIB: KiB/s of background copy,\n"
-		"0 = unthrottled.\n"
+		"VOL: a CIM_StorageVolume's DeviceID (the LIO backstore's name) for the service,\n"
+		"a cimrepl volume's name for kernel commands. STATE: a CopyState (synchronized,\n"
+		"unsynchronized, broken, aborted...) or its number. OP: abort, detach, resync,\n"
+		"restore, return-to-pool, fracture, split, suspend, resume... or the CIM\n"
+		"Operation number. BYTES may end in K or M (KiB, MiB). KIB: KiB/s of\n"
+		"background copy, 0 = unthrottled.\n"
 		"\n"
 		"options:\n"
-		"  -j, --json      print JSON instead of a table\n"
-		"  -h, --help      print this help\n"
-		"  -V, --version   print the version\n");
+		"  -j, --json          print JSON instead of a table\n"
+		"  -s, --socket PATH   cimrepld's UNIX socket (default " CIM_CLIENT_UNIX_PATH ")\n"
+		"  -u, --url URL       cimrepld over HTTP: http://user:password@host:port\n"
+		"                      (the password may come from $CIMREPL_PASSWORD)\n"
+		"  -h, --help          print this help\n"
+		"  -V, --version       print the version\n"
+		"\n"
+		"exit status: 0 success, 1 failure (a refused request, a CIM error, no\n"
+		"daemon or no module), 2 usage.\n");
 }
 
 static const char *value_name(const struct cim_value_map *map, int value,
@@ -230,7 +257,7 @@ static int volume_create_cmd(int argc, char **argv)
 			name = backing = NULL, i = argc;
 	}
 	if (!name || !backing) {
-		fprintf(stderr, "cimreplctl: usage: volume create NAME --backing PATH\n");
+		fprintf(stderr, "cimreplctl: usage: kernel volume create NAME --backing PATH\n");
 		return EXIT_USAGE;
 	}
 	k = connect_kernel();
@@ -247,7 +274,7 @@ static int volume_delete_cmd(int argc, char **argv)
 	struct kernel *k;
 
 	if (argc != 1) {
-		fprintf(stderr, "cimreplctl: usage: volume delete NAME\n");
+		fprintf(stderr, "cimreplctl: usage: kernel volume delete NAME\n");
 		return EXIT_USAGE;
 	}
 	k = connect_kernel();
@@ -293,7 +320,7 @@ static json_object *volume_json(const struct kernel_volume *vol)
 	return o;
 }
 
-static void print_json(json_object *o)
+void print_json(json_object *o)
 {
 	printf("%s\n", json_object_to_json_string_ext(o,
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -349,7 +376,7 @@ static int volume_show_cmd(int argc, char **argv)
 	struct kernel *k;
 
 	if (argc != 1) {
-		fprintf(stderr, "cimreplctl: usage: volume show NAME\n");
+		fprintf(stderr, "cimreplctl: usage: kernel volume show NAME\n");
 		return EXIT_USAGE;
 	}
 	k = connect_kernel();
@@ -492,7 +519,7 @@ static int pool_create_cmd(int argc, char **argv)
 	return EXIT_SUCCESS;
 
 usage:
-	fprintf(stderr, "cimreplctl: usage: pool create NAME --device PATH [--chunk-size BYTES] [--format]\n");
+	fprintf(stderr, "cimreplctl: usage: kernel pool create NAME --device PATH [--chunk-size BYTES] [--format]\n");
 	return EXIT_USAGE;
 }
 
@@ -501,7 +528,7 @@ static int pool_delete_cmd(int argc, char **argv)
 	struct kernel *k;
 
 	if (argc != 1 || argv[0][0] == '-') {
-		fprintf(stderr, "cimreplctl: usage: pool delete NAME\n");
+		fprintf(stderr, "cimreplctl: usage: kernel pool delete NAME\n");
 		return EXIT_USAGE;
 	}
 	k = connect_kernel();
@@ -573,7 +600,7 @@ static int pool_show_cmd(int argc, char **argv)
 	struct kernel *k;
 
 	if (argc != 1 || argv[0][0] == '-') {
-		fprintf(stderr, "cimreplctl: usage: pool show NAME\n");
+		fprintf(stderr, "cimreplctl: usage: kernel pool show NAME\n");
 		return EXIT_USAGE;
 	}
 	k = connect_kernel();
@@ -792,7 +819,7 @@ static int replica_create_usage(const char *why)
 	if (why)
 		fprintf(stderr, "cimreplctl: replica create: %s\n", why);
 	else
-		fprintf(stderr, "cimreplctl: usage: replica create --sync-type TYPE [--mode MODE] [--pool POOL] [--throttle KIB] --source VOL --name NAME [--target PATH] [--source VOL --name NAME ...]\n");
+		fprintf(stderr, "cimreplctl: usage: kernel replica create --sync-type TYPE [--mode MODE] [--pool POOL] [--throttle KIB] --source VOL --name NAME [--target PATH] [--source VOL --name NAME ...]\n");
 	return EXIT_USAGE;
 }
 
@@ -896,7 +923,7 @@ static int replica_delete_cmd(int argc, char **argv)
 		if (argv[i][0] == '-')
 			argc = 0;
 	if (argc < 1) {
-		fprintf(stderr, "cimreplctl: usage: replica delete NAME [NAME...]\n");
+		fprintf(stderr, "cimreplctl: usage: kernel replica delete NAME [NAME...]\n");
 		return EXIT_USAGE;
 	}
 	k = connect_kernel();
@@ -958,7 +985,7 @@ static int sync_show_cmd(int argc, char **argv)
 	char when[32];
 
 	if (argc != 1 || argv[0][0] == '-') {
-		fprintf(stderr, "cimreplctl: usage: sync show NAME\n");
+		fprintf(stderr, "cimreplctl: usage: kernel sync show NAME\n");
 		return EXIT_USAGE;
 	}
 	k = connect_kernel();
@@ -1018,7 +1045,7 @@ static int sync_show_cmd(int argc, char **argv)
 
 static int sync_modify_usage(void)
 {
-	fprintf(stderr, "cimreplctl: usage: sync modify --operation OP [--force] NAME [NAME...]\n");
+	fprintf(stderr, "cimreplctl: usage: kernel sync modify --operation OP [--force] NAME [NAME...]\n");
 	return EXIT_USAGE;
 }
 
@@ -1074,7 +1101,7 @@ static int sync_modify_cmd(int argc, char **argv)
 
 static int sync_set_usage(void)
 {
-	fprintf(stderr, "cimreplctl: usage: sync set NAME [--throttle KIB] [--max-lag MS] | sync set --throttle KIB\n");
+	fprintf(stderr, "cimreplctl: usage: kernel sync set NAME [--throttle KIB] [--max-lag MS] | kernel sync set --throttle KIB\n");
 	return EXIT_USAGE;
 }
 
@@ -1179,7 +1206,7 @@ static void draw_progress(const char *name, const struct kernel_sync *s)
 
 static int sync_wait_usage(void)
 {
-	fprintf(stderr, "cimreplctl: usage: sync wait NAME [--state STATE] [--timeout SEC]\n");
+	fprintf(stderr, "cimreplctl: usage: kernel sync wait NAME [--state STATE] [--timeout SEC]\n");
 	return EXIT_USAGE;
 }
 
@@ -1287,8 +1314,8 @@ struct command {
 	int (*run)(int argc, char **argv);
 };
 
-static const struct command commands[] = {
-	{ "kernel", "info", kernel_info_cmd },
+/* `cimreplctl kernel OBJECT VERB`: netlink, straight to the module. */
+static const struct command kernel_commands[] = {
 	{ "volume", "create", volume_create_cmd },
 	{ "volume", "delete", volume_delete_cmd },
 	{ "volume", "list", volume_list_cmd },
@@ -1306,21 +1333,107 @@ static const struct command commands[] = {
 	{ "sync", "wait", sync_wait_cmd },
 };
 
+/* `cimreplctl OBJECT VERB`: the replication service, and aliases. */
+static const struct command commands[] = {
+	{ "replica", "create", replica_create_cim_cmd },
+	{ "storage", "list", storage_list_cmd },
+	{ "storage", "show", storage_show_cmd },
+	{ "sync", "list", sync_list_cim_cmd },
+	{ "sync", "show", sync_show_cim_cmd },
+	{ "job", "list", job_list_cmd },
+	{ "job", "show", job_show_cmd },
+	{ "job", "wait", job_wait_cmd },
+	{ "pool", "list", pool_list_cim_cmd },
+	/* short aliases of `kernel volume ...` */
+	{ "volume", "create", volume_create_cmd },
+	{ "volume", "delete", volume_delete_cmd },
+	{ "volume", "list", volume_list_cmd },
+	{ "volume", "show", volume_show_cmd },
+};
+
+static const struct command *find_command(const struct command *table,
+					  size_t n, const char *object,
+					  const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(object, table[i].object) &&
+		    !strcmp(verb, table[i].verb))
+			return &table[i];
+	return NULL;
+}
+
+/*
+ * --url http://user:password@host:port: the user and password go to
+ * libcurl apart from the URL; a password not given comes from
+ * $CIMREPL_PASSWORD. False for a URL that is not http(s)://.
+ */
+static bool set_url(const char *url)
+{
+	static char *base, *user, *password;
+	const char *host, *at, *slash, *colon;
+	size_t scheme;
+
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+		return false;
+	scheme = (size_t)(strstr(url, "://") - url) + 3;
+	host = url + scheme;
+	slash = strchr(host, '/');
+	at = strchr(host, '@');
+	free(base);
+	free(user);
+	free(password);
+	base = user = password = NULL;
+	client_config.user = NULL;
+	client_config.password = getenv("CIMREPL_PASSWORD");
+	if (!at || (slash && at > slash)) {
+		base = strdup(url);
+	} else {
+		/* "http://user:pw@host:port" -> user, pw, "http://host:port" */
+		colon = memchr(host, ':', (size_t)(at - host));
+		user = strndup(host, (size_t)((colon ? colon : at) - host));
+		if (colon) {
+			password = strndup(colon + 1, (size_t)(at - colon - 1));
+			client_config.password = password;
+		}
+		if (asprintf(&base, "%.*s%s", (int)scheme, url, at + 1) < 0)
+			base = NULL;
+		client_config.user = user;
+	}
+	client_config.url = base;
+	return base && (!at || user);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "url", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	size_t i;
-	int c;
+	const struct command *cmd;
+	bool kernel = false;
+	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+jhV", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+js:u:hV", options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_output = true;
+			break;
+		case 's':
+			client_config.unix_path = optarg;
+			client_config.url = NULL;
+			break;
+		case 'u':
+			if (!set_url(optarg)) {
+				fprintf(stderr, "cimreplctl: --url %s: not http://[user[:password]@]host[:port]\n",
+					optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -1335,16 +1448,46 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc >= 1 && !strcmp(argv[0], "kernel")) {
+		kernel = true;
+		argc--;
+		argv++;
+		if (argc >= 1 && !strcmp(argv[0], "info"))
+			return kernel_info_cmd(argc - 1, argv + 1);
+	}
 	if (argc < 2) {
-		fprintf(stderr, "cimreplctl: missing OBJECT VERB (try --help)\n");
+		fprintf(stderr, "cimreplctl: missing %sOBJECT VERB (try --help)\n",
+			kernel ? "kernel " : "");
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[0], commands[i].object) &&
-		    !strcmp(argv[1], commands[i].verb))
-			return commands[i].run(argc - 2, argv + 2);
+	if (kernel) {
+		cmd = find_command(kernel_commands,
+				   sizeof(kernel_commands) / sizeof(kernel_commands[0]),
+				   argv[0], argv[1]);
+		if (cmd)
+			return cmd->run(argc - 2, argv + 2);
+		fprintf(stderr, "cimreplctl: unknown command \"kernel %s %s\" (try --help)\n",
+			argv[0], argv[1]);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(commands, sizeof(commands) / sizeof(commands[0]),
+			   argv[0], argv[1]);
+	if (!cmd) {
+		bool in_kernel = find_command(kernel_commands,
+					      sizeof(kernel_commands) /
+					      sizeof(kernel_commands[0]),
+					      argv[0], argv[1]);
 
-	fprintf(stderr, "cimreplctl: unknown command \"%s %s\" (try --help)\n",
-		argv[0], argv[1]);
-	return EXIT_USAGE;
+		fprintf(stderr, "cimreplctl: unknown command \"%s %s\"%s (try --help)\n",
+			argv[0], argv[1],
+			in_kernel ? "; the module's command is \"kernel ...\"" : "");
+		return EXIT_USAGE;
+	}
+	if (cim_client_init()) {
+		fprintf(stderr, "cimreplctl: cannot initialize libcurl\n");
+		return EXIT_FAILURE;
+	}
+	ret = cmd->run(argc - 2, argv + 2);
+	cim_client_exit();
+	return ret;
 }

@@ -67,19 +67,19 @@ step "The volume cannot go away while LIO holds it"
 run cimreplctl volume delete db0 || true
 
 step "A pool for snapshot data (a RAM disk here), 64 KiB chunks"
-run cimreplctl pool create snaps --device /dev/ram1 --format
-run cimreplctl pool list
+run cimreplctl kernel pool create snaps --device /dev/ram1 --format
+run cimreplctl kernel pool list
 
 step "Snapshot db0 while the LUN is live (SyncType 7, one point in time)"
-run cimreplctl replica create --sync-type snapshot --source db0 --name db0-snap1 --pool snaps
-run cimreplctl sync list
+run cimreplctl kernel replica create --sync-type snapshot --source db0 --name db0-snap1 --pool snaps
+run cimreplctl kernel sync list
 
 step "The initiator overwrites the LUN; the snapshot keeps the old data"
 run dd if=/dev/urandom of=/tmp/pattern2 bs=1M count=8 status=none
 run dd if=/tmp/pattern2 of="$disk" bs=1M oflag=direct status=none
 printf 'source LUN now:  %s (the new data)\n' "$(dd if="$disk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
 printf 'snapshot:        %s (the first data)\n' "$(dd if=/dev/cimrepl/db0-snap1 bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
-run cimreplctl pool show snaps
+run cimreplctl kernel pool show snaps
 
 step "The snapshot is a LUN of its own"
 run targetcli /backstores/block create name=db0-snap1 dev=/dev/cimrepl/db0-snap1 >/dev/null
@@ -87,13 +87,67 @@ run targetcli "/loopback/$naa/luns" create /backstores/block/db0-snap1 >/dev/nul
 snapdisk=$(lun_disk db0-snap1)
 printf 'snapshot LUN %s: %s\n' "$snapdisk" "$(dd if="$snapdisk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
 
-step "Tear down: LUNs, backstores, snapshot, pool, volume"
+step "A clone (SyncType 8) of the live volume onto /dev/ram2, copied in the background"
+run cimreplctl kernel replica create --sync-type clone --pool snaps --source db0 --name db0-clone --target /dev/ram2 --throttle 8192
+run cimreplctl kernel sync show db0-clone
+printf 'clone, at once:  %s (the point in time: the second data)\n' "$(dd if=/dev/cimrepl/db0-clone bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+run dd if=/dev/urandom of="$disk" bs=1M count=8 oflag=direct status=none
+printf 'source LUN now:  %s (a third data)\n' "$(dd if="$disk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+printf 'clone:           %s (still the point in time)\n' "$(dd if=/dev/cimrepl/db0-clone bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+run cimreplctl kernel sync set db0-clone --throttle 0
+run cimreplctl kernel sync wait db0-clone --state synchronized --timeout 600
+run cimreplctl kernel sync show db0-clone
+step "Detach: the clone becomes an independent volume over /dev/ram2"
+run cimreplctl kernel sync modify --operation detach db0-clone
+run cimreplctl volume show db0-clone
+printf 'on /dev/ram2:    %s\n' "$(dd if=/dev/ram2 bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+
+step "SMI-S: cimrepld answers a WBEM client (wbemcli) over CIM-XML"
+install -m 0600 /dev/null /tmp/cimrepl-passwd
+printf 'admin:%s\n' "$(openssl passwd -6 demo)" >>/tmp/cimrepl-passwd
+run cimrepld --state-dir /tmp/cimrepl-state --socket /tmp/cimrepld.sock \
+	--listen 127.0.0.1:5988 --credentials /tmp/cimrepl-passwd \
+	--pool-size 268435456 >/tmp/cimrepld.log 2>&1 &
+daemon=$!
+for i in $(seq 1 50); do
+	[ -S /tmp/cimrepld.sock ] && break
+	sleep 0.2
+done
+url=http://admin:demo@127.0.0.1:5988/root/cimv2
+host=$(hostname)
+svc="$url:CIM_ReplicationService.CreationClassName=\"CIM_ReplicationService\",Name=\"cimrepl\",SystemCreationClassName=\"CIM_ComputerSystem\",SystemName=\"$host\""
+vol()
+{
+	printf '127.0.0.1:5988/root/cimv2:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="%s",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' "$1" "$host"
+}
+run wbemcli ein "$url:CIM_StorageVolume"
+printf '# the LUN of db0 says NAA %s in VPD page 0x83\n' \
+	"$(sg_inq -p 0x83 "$disk" | sed -n 's/^ *0x\(6001405[0-9a-f]*\).*/\1/p' | head -1)"
+run wbemcli gi "$(printf '%s:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="db0",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' "$url" "$host")" Name
+step "CreateElementReplica: a snapshot (SyncType 7) of db0, then a clone (8) onto an existing volume"
+run wbemcli cm "$svc" "CreateElementReplica.SyncType=7,ElementName=\"db0 before upgrade\",SourceElement=$(vol db0)"
+run targetcli /backstores/block create name=spare dev=/dev/ram3 >/dev/null
+run wbemcli cm "$svc" "CreateElementReplica.SyncType=8,ElementName=\"db0 copy\",WaitForCopyState=4,SourceElement=$(vol db0),TargetElement=$(vol spare)"
+run wbemcli ei "$url:CIM_StorageSynchronized" SyncType,CopyState,PercentSynced
+run targetcli ls /backstores/block
+kill "$daemon"
+wait "$daemon" 2>/dev/null || true
+
+step "Tear down: LUNs, backstores, replicas, pool, volumes"
 run targetcli /loopback delete "$naa" >/dev/null
-run targetcli /backstores/block delete db0-snap1 >/dev/null
-run targetcli /backstores/block delete db0 >/dev/null
-run cimreplctl replica delete db0-snap1
-run cimreplctl pool delete snaps
-run cimreplctl volume delete db0
+for d in /sys/kernel/config/target/core/iblock_*/*/; do
+	[ -f "${d}udev_path" ] || continue
+	run targetcli /backstores/block delete "$(basename "$d")" >/dev/null
+done
+for r in $(cimreplctl --json kernel sync list | jq -r '.[].target'); do
+	run cimreplctl kernel replica delete "$r"
+done
+for p in $(cimreplctl --json kernel pool list | jq -r '.[].name'); do
+	run cimreplctl kernel pool delete "$p"
+done
+for v in $(cimreplctl --json volume list | jq -r '.[].name'); do
+	run cimreplctl volume delete "$v"
+done
 run cimreplctl volume list
 
-printf '\nNext: clones and mirrors (SyncTypes 8 and 6), and CreateListReplica over CIM-XML.\n'
+printf '\nNext: mirrors (SyncType 6), and the rest of SMI-S (ModifyListSynchronization...).\n'

@@ -128,7 +128,7 @@ new_loop()
 # sync_json NAME - `sync show --json` of replica NAME.
 sync_json()
 {
-	"$ctl" --json sync show "$1"
+	"$ctl" --json kernel sync show "$1"
 }
 
 # state NAME - its CopyState, a CIM number ("" when it has no sync).
@@ -141,7 +141,7 @@ state()
 # canonical JSON.
 syncs()
 {
-	"$ctl" --json sync list |
+	"$ctl" --json kernel sync list |
 		jq -S --arg p "$p" 'map(select(.source | startswith($p)))'
 }
 
@@ -159,7 +159,7 @@ clone_create()
 {
 	n=$1 t=$2
 	shift 2
-	"$ctl" replica create --sync-type clone --pool "$pool" --source "$vol" \
+	"$ctl" kernel replica create --sync-type clone --pool "$pool" --source "$vol" \
 		--name "$n" --target "$t" "$@" >"$tmp/out" 2>&1
 }
 
@@ -192,13 +192,13 @@ teardown()
 	} >"$tmp/teardown.cmds"
 	[ -s "$tmp/teardown.cmds" ] && lio_batch <"$tmp/teardown.cmds"
 	for n in $(syncs 2>/dev/null | jq -r '.[].target' 2>/dev/null); do
-		"$ctl" replica delete "$n"
+		"$ctl" kernel replica delete "$n"
 	done
-	[ -n "$module_throttle" ] && "$ctl" sync set --throttle 0
+	[ -n "$module_throttle" ] && "$ctl" kernel sync set --throttle 0
 	for n in "${p}probe" "$clone" "$vol"; do
 		"$ctl" volume show "$n" >/dev/null 2>&1 && "$ctl" volume delete "$n"
 	done
-	"$ctl" pool show "$pool" >/dev/null 2>&1 && "$ctl" pool delete "$pool"
+	"$ctl" kernel pool show "$pool" >/dev/null 2>&1 && "$ctl" kernel pool delete "$pool"
 	for l in $loops; do
 		losetup -d "$l"
 	done
@@ -232,7 +232,7 @@ src_dev="" t1_dev="" t2_dev="" small_dev=""
 	dd if="$tmp/model" of="$src_dev" bs=1M oflag=direct conv=fsync \
 		status=none &&
 	"$ctl" volume create "$vol" --backing "$src_dev" &&
-	"$ctl" pool create "$pool" --device "$pool_dev" --format
+	"$ctl" kernel pool create "$pool" --device "$pool_dev" --format
 } >"$tmp/out" 2>&1
 rc=$?
 out=$(cat "$tmp/out")
@@ -370,17 +370,17 @@ why=
 [ "$(jq ".chunks_done < $want_total" "$tmp/sync.json")" = true ] ||
 	why="$why; chunks_done not below the total"
 [ "$(jq .throttle "$tmp/sync.json")" = "$slow" ] || why="$why; throttle not $slow"
-"$ctl" sync show "$clone" >"$tmp/show" 2>&1
+"$ctl" kernel sync show "$clone" >"$tmp/show" 2>&1
 grep -Eq "^copied +[0-9]+% \([0-9]+ of $want_total chunks\)" "$tmp/show" &&
 	grep -q "^throttle  *$slow KiB/s" "$tmp/show" &&
 	grep -q "^CopyState  *Unsynchronized (3)" "$tmp/show" ||
 	why="$why; sync show: $(tr '\n' '|' <"$tmp/show")"
-"$ctl" sync list | grep -Eq "^$vol +$clone +Clone +Synchronous +Unsynchronized +Synchronizing +[0-9]+% " ||
+"$ctl" kernel sync list | grep -Eq "^$vol +$clone +Clone +Synchronous +Unsynchronized +Synchronizing +[0-9]+% " ||
 	why="$why; no row with COPIED in sync list"
 ktap_result b_progress_reported_during_copy "$([ -z "$why" ]; echo $?)" "${why#; }"
 
 # 10. Waiting for Synchronized with a timeout gives up with one line.
-"$ctl" sync wait "$clone" --state synchronized --timeout 1 \
+"$ctl" kernel sync wait "$clone" --state synchronized --timeout 1 \
 	>"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 ktap_print_msg "$(cat "$tmp/stderr")"
@@ -392,7 +392,7 @@ else
 fi
 
 # 11. Detach is refused while copying, naming the state; nothing changes.
-"$ctl" sync modify --operation detach "$clone" >"$tmp/stdout" 2>"$tmp/stderr"
+"$ctl" kernel sync modify --operation detach "$clone" >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 ktap_print_msg "$(cat "$tmp/stderr")"
 if [ "$rc" = 1 ] && one_line "$tmp/stderr" "Unsynchronized" &&
@@ -404,10 +404,10 @@ fi
 
 # 12. Unthrottled, the copy runs to Synchronized; `sync wait` sees it.
 t0=$(date +%s)
-"$ctl" sync set "$clone" --throttle 0 >"$tmp/out" 2>&1
+"$ctl" kernel sync set "$clone" --throttle 0 >"$tmp/out" 2>&1
 rc1=$?
 thr=$(sync_json "$clone" | jq .throttle)
-"$ctl" sync wait "$clone" --state synchronized --timeout 300 >>"$tmp/out" 2>&1
+"$ctl" kernel sync wait "$clone" --state synchronized --timeout 300 >>"$tmp/out" 2>&1
 rc2=$?
 ktap_print_msg "unthrottled copy finished in $(($(date +%s) - t0)) s"
 if [ "$rc1" = 0 ] && [ "$thr" = 0 ] && [ "$rc2" = 0 ]; then
@@ -423,7 +423,7 @@ fi
 sync_json "$clone" >"$tmp/sync.json" 2>&1
 ktap_print_msg "$(jq -c . "$tmp/sync.json")"
 if [ "$(jq -r '[.copy_state.value, .progress_status.value, .chunks_done, .chunks_total, .bytes_done, (.when_synchronized > 0)] | map(tostring) | join(" ")' "$tmp/sync.json")" = "4 2 $want_total $want_total $vol_size true" ] &&
-   "$ctl" sync show "$clone" | grep -q "^copied  *100% ($want_total of $want_total chunks)"; then
+   "$ctl" kernel sync show "$clone" | grep -q "^copied  *100% ($want_total of $want_total chunks)"; then
 	ktap_ok b_progress_complete
 else
 	ktap_fail b_progress_complete "want CopyState 4, Completed, $want_total of $want_total chunks, $vol_size bytes"
@@ -464,11 +464,11 @@ fi
 
 # 16. Detach: the synchronization goes, the device stays, a plain volume
 # still exported and still reading the same; the source has no replica.
-"$ctl" sync modify --operation detach "$clone" >"$tmp/out" 2>&1
+"$ctl" kernel sync modify --operation detach "$clone" >"$tmp/out" 2>&1
 rc=$?
 why=
 [ "$rc" = 0 ] || why="exit $rc: $(cat "$tmp/out")"
-"$ctl" sync show "$clone" >/dev/null 2>&1 && why="$why; still synchronized"
+"$ctl" kernel sync show "$clone" >/dev/null 2>&1 && why="$why; still synchronized"
 [ "$("$ctl" --json volume show "$clone" | jq -r .role)" = volume ] ||
 	why="$why; role not volume"
 [ "$("$ctl" --json volume show "$vol" | jq .replicas)" = 0 ] ||
@@ -490,7 +490,7 @@ rejected()
 	[ $# -gt 0 ] || set -- --pool "$pool"
 	syncs >"$tmp/syncs.before"
 	volumes >"$tmp/vols.before"
-	"$ctl" replica create --sync-type clone --source "$vol" \
+	"$ctl" kernel replica create --sync-type clone --source "$vol" \
 		--name "${p}f1" ${target:+--target "$target"} "$@" \
 		>"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
@@ -520,7 +520,7 @@ rejected d_target_missing "no such|not exist|does not exist" "/dev/${p}nosuch"
 # clone serves as the second source. The message names element 1.
 syncs >"$tmp/syncs.before"
 volumes >"$tmp/vols.before"
-"$ctl" replica create --sync-type clone --pool "$pool" \
+"$ctl" kernel replica create --sync-type clone --pool "$pool" \
 	--source "$vol" --name "${p}f1" --target "$t2_dev" \
 	--source "$clone" --name "${p}f2" --target "$small_dev" \
 	>"$tmp/stdout" 2>"$tmp/stderr"
@@ -560,12 +560,12 @@ fi
 
 # 27. Unthrottled, that clone completes and reads the source from before
 # fio, directly and on its target.
-if ! "$ctl" sync show "$clone2" >/dev/null 2>&1; then
+if ! "$ctl" kernel sync show "$clone2" >/dev/null 2>&1; then
 	ktap_skip e_clone_reads_data_from_before_fio "no clone"
 elif [ -z "$fio_ok" ]; then
 	ktap_skip e_clone_reads_data_from_before_fio "fio did not run"
-elif ! out=$("$ctl" sync set "$clone2" --throttle 0 2>&1 &&
-	     "$ctl" sync wait "$clone2" --timeout 300 2>&1); then
+elif ! out=$("$ctl" kernel sync set "$clone2" --throttle 0 2>&1 &&
+	     "$ctl" kernel sync wait "$clone2" --timeout 300 2>&1); then
 	ktap_print_msg "$out"
 	ktap_fail e_clone_reads_data_from_before_fio "no Synchronized"
 elif [ "$(sum_dev "/dev/cimrepl/$clone2")" != "$(sum_file "$tmp/pit2")" ]; then
@@ -580,18 +580,18 @@ fi
 
 # 28. replica delete removes a clone, its device and its synchronization,
 # and lets go of the target.
-"$ctl" replica delete "$clone2" >"$tmp/out" 2>&1
+"$ctl" kernel replica delete "$clone2" >"$tmp/out" 2>&1
 rc=$?
 why=
 [ "$rc" = 0 ] || why="exit $rc: $(cat "$tmp/out")"
 [ -e "/dev/cimrepl/$clone2" ] && why="$why; the device is still there"
-"$ctl" sync show "$clone2" >/dev/null 2>&1 && why="$why; the sync is still there"
+"$ctl" kernel sync show "$clone2" >/dev/null 2>&1 && why="$why; the sync is still there"
 probe_free "$t2_dev" >"$tmp/out" 2>&1 || why="$why; target held: $(cat "$tmp/out")"
 ktap_result f_replica_delete_removes_clone "$([ -z "$why" ]; echo $?)" "${why#; }"
 
 # 29. The module-wide throttle applies to a clone created without one.
 module_throttle=1
-out=$("$ctl" sync set --throttle "$slow" 2>&1 &&
+out=$("$ctl" kernel sync set --throttle "$slow" 2>&1 &&
       clone_create "$clone3" "$t2_dev" 2>&1)
 rc=$?
 thr=$(sync_json "$clone3" 2>/dev/null | jq .throttle)
@@ -606,14 +606,14 @@ fi
 # Synchronized fails at once with one line; then the clone can be deleted.
 # (The module-wide throttle goes back to 0 only after the abort: it applies
 # to that clone at once.)
-"$ctl" sync modify --operation abort "$clone3" >"$tmp/out" 2>&1
+"$ctl" kernel sync modify --operation abort "$clone3" >"$tmp/out" 2>&1
 rc1=$?
 st=$(state "$clone3")
-"$ctl" sync set --throttle 0 && module_throttle=
-"$ctl" sync wait "$clone3" --timeout 30 >"$tmp/stdout" 2>"$tmp/stderr"
+"$ctl" kernel sync set --throttle 0 && module_throttle=
+"$ctl" kernel sync wait "$clone3" --timeout 30 >"$tmp/stdout" 2>"$tmp/stderr"
 rc2=$?
 ktap_print_msg "$(cat "$tmp/out" "$tmp/stderr")"
-"$ctl" replica delete "$clone3" >>"$tmp/out" 2>&1
+"$ctl" kernel replica delete "$clone3" >>"$tmp/out" 2>&1
 rc3=$?
 if [ "$rc1" = 0 ] && [ "$st" = 12 ] && [ "$rc2" = 1 ] &&
    one_line "$tmp/stderr" "Aborted" && [ "$rc3" = 0 ] &&
@@ -629,7 +629,7 @@ teardown
 left=
 [ "$(syncs)" != "[]" ] && left="$left synchronizations"
 [ "$(volumes)" != "[]" ] && left="$left volumes"
-"$ctl" pool show "$pool" >/dev/null 2>&1 && left="$left pool"
+"$ctl" kernel pool show "$pool" >/dev/null 2>&1 && left="$left pool"
 [ -d "$lio_cfs/loopback/$wwn" ] && left="$left target"
 ls -d "$lio_cfs"/core/iblock_*/"$p"* >/dev/null 2>&1 && left="$left backstores"
 ls /dev/cimrepl/"$p"* >/dev/null 2>&1 && left="$left devices"

@@ -100,20 +100,20 @@ write_at()
 # snap NAME - snapshot the volume as NAME; the output goes to $tmp/out.
 snap()
 {
-	"$ctl" replica create --sync-type snapshot --source "$vol" --name "$1" \
+	"$ctl" kernel replica create --sync-type snapshot --source "$vol" --name "$1" \
 		--pool "$pool" >"$tmp/out" 2>&1
 }
 
 # syncs - this test's synchronizations, as canonical JSON.
 syncs()
 {
-	"$ctl" --json sync list | jq -S --arg v "$vol" 'map(select(.source == $v))'
+	"$ctl" --json kernel sync list | jq -S --arg v "$vol" 'map(select(.source == $v))'
 }
 
 # pool_free - the pool's free bytes.
 pool_free()
 {
-	"$ctl" --json pool show "$pool" | jq .free
+	"$ctl" --json kernel pool show "$pool" | jq .free
 }
 
 # check_snapshots NAME... - compare /dev/cimrepl/NAME with $tmp/NAME.sum
@@ -166,8 +166,8 @@ teardown()
 	[ -s "$tmp/teardown.cmds" ] && lio_batch <"$tmp/teardown.cmds"
 	names=$(syncs 2>/dev/null | jq -r '.[].target' 2>/dev/null)
 	# shellcheck disable=SC2086 # one argument per name
-	[ -n "$names" ] && "$ctl" replica delete $names
-	"$ctl" pool show "$pool" >/dev/null 2>&1 && "$ctl" pool delete "$pool"
+	[ -n "$names" ] && "$ctl" kernel replica delete $names
+	"$ctl" kernel pool show "$pool" >/dev/null 2>&1 && "$ctl" kernel pool delete "$pool"
 	"$ctl" volume show "$vol" >/dev/null 2>&1 && "$ctl" volume delete "$vol"
 	return 0
 }
@@ -191,7 +191,7 @@ out=$( {
 	dd if="$tmp/model" of="$origin_dev" bs=1M oflag=direct conv=fsync \
 		status=none &&
 	"$ctl" volume create "$vol" --backing "$origin_dev" &&
-	"$ctl" pool create "$pool" --device "$pool_dev" --format
+	"$ctl" kernel pool create "$pool" --device "$pool_dev" --format
 } 2>&1)
 if [ $? -eq 0 ]; then
 	ktap_ok setup_volume_and_pool
@@ -390,9 +390,9 @@ ktap_result d_snapshots_keep_content_after_fio $rc "$out"
 
 # 16. LIO holds s1: deleting it fails and says why, alone or in a list
 # (which then deletes nothing).
-"$ctl" replica delete "$s1" >"$tmp/out" 2>&1
+"$ctl" kernel replica delete "$s1" >"$tmp/out" 2>&1
 rc1=$?
-"$ctl" replica delete "${p}b1" "$s1" >"$tmp/out2" 2>&1
+"$ctl" kernel replica delete "${p}b1" "$s1" >"$tmp/out2" 2>&1
 rc2=$?
 if [ "$rc1" = 1 ] && grep -q open "$tmp/out" && [ "$rc2" = 1 ] &&
    [ "$(syncs | jq length)" = 9 ]; then
@@ -408,7 +408,7 @@ fi
 echo "/backstores/block delete $s1" | lio_batch
 s1_sd=
 before=$(pool_free)
-"$ctl" replica delete "$s1" >"$tmp/out" 2>&1
+"$ctl" kernel replica delete "$s1" >"$tmp/out" 2>&1
 rc=$?
 after=$(pool_free)
 ktap_print_msg "pool free: $before -> $after bytes"
@@ -450,10 +450,10 @@ rejected()
 {
 	name=$1 want=$2 pat=$3
 	shift 3
-	"$ctl" sync list >"$tmp/syncs.before"
-	"$ctl" replica create "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	"$ctl" kernel sync list >"$tmp/syncs.before"
+	"$ctl" kernel replica create "$@" >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
-	"$ctl" sync list >"$tmp/syncs.after"
+	"$ctl" kernel sync list >"$tmp/syncs.after"
 	why=
 	[ "$rc" = "$want" ] || why="exit $rc, want $want"
 	[ "$(wc -l <"$tmp/stderr")" = 1 ] && grep -q "$pat" "$tmp/stderr" ||
@@ -484,7 +484,7 @@ rejected f_name_missing_is_usage_error 2 "needs a --name" \
 teardown
 left=
 [ -n "$(syncs)" ] && [ "$(syncs)" != "[]" ] && left="$left synchronizations"
-"$ctl" pool show "$pool" >/dev/null 2>&1 && left="$left pool"
+"$ctl" kernel pool show "$pool" >/dev/null 2>&1 && left="$left pool"
 "$ctl" volume show "$vol" >/dev/null 2>&1 && left="$left volume"
 [ -d "$lio_cfs/loopback/$wwn" ] && left="$left target"
 ls -d "$lio_cfs"/core/iblock_*/"$p"* >/dev/null 2>&1 && left="$left backstores"

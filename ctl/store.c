@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cimrepld's SQLite store (see store.h). One connection, used by one
+ * thread at a time (the daemon serializes its work); write-ahead logging
+ * and synchronous=FULL, so that a row written before a reply survives a
+ * crash of the daemon or the host.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* PRAGMA user_version: bumped with every change to the schema below. */
+#define STORE_SCHEMA_VERSION	1
+
+static const char store_schema[] =
+	"CREATE TABLE IF NOT EXISTS replicas ("
+	" target TEXT PRIMARY KEY,"
+	" source TEXT NOT NULL,"
+	" target_backstore TEXT NOT NULL,"
+	" source_backstore TEXT NOT NULL,"
+	" element_name TEXT NOT NULL,"
+	" sync_type INTEGER NOT NULL,"
+	" mode INTEGER NOT NULL,"
+	" pool TEXT NOT NULL,"
+	" target_file TEXT NOT NULL,"
+	" created_ns INTEGER NOT NULL,"
+	" job_id INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS jobs ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" method TEXT NOT NULL,"
+	" state INTEGER NOT NULL,"
+	" percent INTEGER NOT NULL,"
+	" wait_state INTEGER NOT NULL,"
+	" error_code INTEGER NOT NULL,"
+	" error_description TEXT NOT NULL,"
+	" created_ns INTEGER NOT NULL,"
+	" finished_ns INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS job_targets ("
+	" job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL,"
+	" target TEXT NOT NULL,"
+	" PRIMARY KEY (job_id, position));"
+	"CREATE TABLE IF NOT EXISTS pools ("
+	" name TEXT PRIMARY KEY,"
+	" kind TEXT NOT NULL,"
+	" path TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" is_default INTEGER NOT NULL);";
+
+struct store {
+	sqlite3 *db;
+	char error[256];
+};
+
+static int store_fail(struct store *st, const char *what)
+{
+	snprintf(st->error, sizeof(st->error), "%s: %s", what,
+		 sqlite3_errmsg(st->db));
+	return -EIO;
+}
+
+const char *store_error(const struct store *st)
+{
+	return st->error;
+}
+
+static int store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	snprintf(st->error, sizeof(st->error), "%s", msg ? msg : "sqlite error");
+	sqlite3_free(msg);
+	return -EIO;
+}
+
+struct store *store_open(const char *dir, char *err, size_t err_len)
+{
+	struct store *st = calloc(1, sizeof(*st));
+	sqlite3_stmt *stmt = NULL;
+	char path[STORE_PATH_MAX];
+	int version = -1;
+
+	if (!st) {
+		snprintf(err, err_len, "out of memory");
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/cimrepld.db", dir);
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "cannot open %s: %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	if (store_exec(st, "PRAGMA journal_mode=WAL;"
+			   "PRAGMA synchronous=FULL;"
+			   "PRAGMA foreign_keys=ON;"))
+		goto fail_msg;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, err_len,
+			 "%s has schema version %d, newer than this cimrepld (%d)",
+			 path, version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "PRAGMA user_version=%d;",
+		 STORE_SCHEMA_VERSION);
+	if (store_exec(st, store_schema) || store_exec(st, path))
+		goto fail_msg;
+	return st;
+
+fail_msg:
+	snprintf(err, err_len, "%s/cimrepld.db: %s", dir, st->error);
+fail:
+	sqlite3_close(st->db);
+	free(st);
+	return NULL;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT");
+}
+
+void store_rollback(struct store *st)
+{
+	store_exec(st, "ROLLBACK");
+}
+
+static sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_fail(st, "prepare");
+		return NULL;
+	}
+	return stmt;
+}
+
+/* Step a statement that returns no rows, then finalize it. */
+static int store_run(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	int ret = rc == SQLITE_DONE ? 0 : store_fail(st, what);
+
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+static void store_copy_text(char *dst, size_t size, sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+
+	snprintf(dst, size, "%s", text ? (const char *)text : "");
+}
+
+/* Replicas. */
+
+#define REPLICA_COLUMNS "target, source, target_backstore, source_backstore, " \
+	"element_name, sync_type, mode, pool, target_file, created_ns, job_id"
+
+static void store_read_replica(sqlite3_stmt *stmt, struct store_replica *r)
+{
+	memset(r, 0, sizeof(*r));
+	store_copy_text(r->target, sizeof(r->target), stmt, 0);
+	store_copy_text(r->source, sizeof(r->source), stmt, 1);
+	store_copy_text(r->target_backstore, sizeof(r->target_backstore), stmt, 2);
+	store_copy_text(r->source_backstore, sizeof(r->source_backstore), stmt, 3);
+	store_copy_text(r->element_name, sizeof(r->element_name), stmt, 4);
+	r->sync_type = sqlite3_column_int(stmt, 5);
+	r->mode = sqlite3_column_int(stmt, 6);
+	store_copy_text(r->pool, sizeof(r->pool), stmt, 7);
+	store_copy_text(r->target_file, sizeof(r->target_file), stmt, 8);
+	r->created_ns = sqlite3_column_int64(stmt, 9);
+	r->job_id = sqlite3_column_int64(stmt, 10);
+}
+
+int store_replica_put(struct store *st, const struct store_replica *r)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT OR REPLACE INTO replicas (" REPLICA_COLUMNS ")"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, r->target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, r->target_backstore, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r->source_backstore, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, r->element_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 6, r->sync_type);
+	sqlite3_bind_int(stmt, 7, r->mode);
+	sqlite3_bind_text(stmt, 8, r->pool, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 9, r->target_file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 10, r->created_ns);
+	sqlite3_bind_int64(stmt, 11, r->job_id);
+	return store_run(st, stmt, "store replica");
+}
+
+int store_replica_get(struct store *st, const char *target,
+		      struct store_replica *r)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT " REPLICA_COLUMNS " FROM replicas WHERE target = ?");
+	int rc, ret = 0;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_read_replica(stmt, r);
+	else
+		ret = rc == SQLITE_DONE ? -ENOENT : store_fail(st, "read replica");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_replica_delete(struct store *st, const char *target)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"DELETE FROM replicas WHERE target = ?");
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);
+	return store_run(st, stmt, "delete replica");
+}
+
+int store_replica_list(struct store *st, store_replica_fn fn, void *arg)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT " REPLICA_COLUMNS " FROM replicas ORDER BY created_ns, target");
+	struct store_replica r;
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		store_read_replica(stmt, &r);
+		fn(&r, arg);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "list replicas");
+}
+
+/* Jobs. */
+
+#define JOB_COLUMNS "id, method, state, percent, wait_state, error_code, " \
+	"error_description, created_ns, finished_ns"
+
+static void store_read_job(sqlite3_stmt *stmt, struct store_job *job)
+{
+	memset(job, 0, sizeof(*job));
+	job->id = sqlite3_column_int64(stmt, 0);
+	store_copy_text(job->method, sizeof(job->method), stmt, 1);
+	job->state = sqlite3_column_int(stmt, 2);
+	job->percent = sqlite3_column_int(stmt, 3);
+	job->wait_state = sqlite3_column_int(stmt, 4);
+	job->error_code = sqlite3_column_int64(stmt, 5);
+	store_copy_text(job->error_description, sizeof(job->error_description),
+			stmt, 6);
+	job->created_ns = sqlite3_column_int64(stmt, 7);
+	job->finished_ns = sqlite3_column_int64(stmt, 8);
+}
+
+static void store_bind_job(sqlite3_stmt *stmt, const struct store_job *job)
+{
+	sqlite3_bind_text(stmt, 1, job->method, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, job->state);
+	sqlite3_bind_int(stmt, 3, job->percent);
+	sqlite3_bind_int(stmt, 4, job->wait_state);
+	sqlite3_bind_int64(stmt, 5, job->error_code);
+	sqlite3_bind_text(stmt, 6, job->error_description, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 7, job->created_ns);
+	sqlite3_bind_int64(stmt, 8, job->finished_ns);
+}
+
+int store_job_create(struct store *st, struct store_job *job,
+		     const char *const *targets, size_t n_targets)
+{
+	sqlite3_stmt *stmt;
+	size_t i;
+	int ret;
+
+	stmt = store_prepare(st,
+		"INSERT INTO jobs (method, state, percent, wait_state, error_code,"
+		" error_description, created_ns, finished_ns)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!stmt)
+		return -EIO;
+	store_bind_job(stmt, job);
+	ret = store_run(st, stmt, "create job");
+	if (ret)
+		return ret;
+	job->id = sqlite3_last_insert_rowid(st->db);
+	for (i = 0; i < n_targets && !ret; i++) {
+		stmt = store_prepare(st,
+			"INSERT INTO job_targets (job_id, position, target)"
+			" VALUES (?, ?, ?)");
+		if (!stmt)
+			return -EIO;
+		sqlite3_bind_int64(stmt, 1, job->id);
+		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(stmt, 3, targets[i], -1, SQLITE_STATIC);
+		ret = store_run(st, stmt, "create job");
+	}
+	return ret;
+}
+
+int store_job_update(struct store *st, const struct store_job *job)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"UPDATE jobs SET method = ?, state = ?, percent = ?,"
+		" wait_state = ?, error_code = ?, error_description = ?,"
+		" created_ns = ?, finished_ns = ? WHERE id = ?");
+
+	if (!stmt)
+		return -EIO;
+	store_bind_job(stmt, job);
+	sqlite3_bind_int64(stmt, 9, job->id);
+	return store_run(st, stmt, "update job");
+}
+
+int store_job_get(struct store *st, int64_t id, struct store_job *job)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?");
+	int rc, ret = 0;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_read_job(stmt, job);
+	else
+		ret = rc == SQLITE_DONE ? -ENOENT : store_fail(st, "read job");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_job_delete(struct store *st, int64_t id)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "DELETE FROM jobs WHERE id = ?");
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_int64(stmt, 1, id);
+	return store_run(st, stmt, "delete job");
+}
+
+int store_job_list(struct store *st, store_job_fn fn, void *arg)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT " JOB_COLUMNS " FROM jobs ORDER BY id");
+	struct store_job job;
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		store_read_job(stmt, &job);
+		fn(&job, arg);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "list jobs");
+}
+
+int store_job_targets(struct store *st, int64_t id, store_target_fn fn,
+		      void *arg)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT target FROM job_targets WHERE job_id = ? ORDER BY position");
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(stmt, 0), arg);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "list job targets");
+}
+
+/* Pools. */
+
+static void store_read_pool(sqlite3_stmt *stmt, struct store_pool *p)
+{
+	memset(p, 0, sizeof(*p));
+	store_copy_text(p->name, sizeof(p->name), stmt, 0);
+	store_copy_text(p->kind, sizeof(p->kind), stmt, 1);
+	store_copy_text(p->path, sizeof(p->path), stmt, 2);
+	p->size = sqlite3_column_int64(stmt, 3);
+	p->is_default = sqlite3_column_int(stmt, 4);
+}
+
+int store_pool_put(struct store *st, const struct store_pool *p)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT OR REPLACE INTO pools (name, kind, path, size, is_default)"
+		" VALUES (?, ?, ?, ?, ?)");
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, p->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, p->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)p->size);
+	sqlite3_bind_int(stmt, 5, p->is_default);
+	return store_run(st, stmt, "store pool");
+}
+
+int store_pool_get(struct store *st, const char *name, struct store_pool *p)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT name, kind, path, size, is_default FROM pools WHERE name = ?");
+	int rc, ret = 0;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_read_pool(stmt, p);
+	else
+		ret = rc == SQLITE_DONE ? -ENOENT : store_fail(st, "read pool");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_pool_delete(struct store *st, const char *name)
+{
+	sqlite3_stmt *stmt = store_prepare(st, "DELETE FROM pools WHERE name = ?");
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	return store_run(st, stmt, "delete pool");
+}
+
+int store_pool_list(struct store *st, store_pool_fn fn, void *arg)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT name, kind, path, size, is_default FROM pools ORDER BY name");
+	struct store_pool p;
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		store_read_pool(stmt, &p);
+		fn(&p, arg);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "list pools");
+}
