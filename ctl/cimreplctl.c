@@ -31,6 +31,7 @@
 
 #include "cimreplctl.h"
 #include "cimvalues.h"
+#include "clireq.h"
 #include "kernel.h"
 
 bool json_output;
@@ -402,31 +403,6 @@ static int volume_show_cmd(int argc, char **argv)
 	       (unsigned long long)vol.fua_writes);
 	printf("%-12s%u\n", "replicas", vol.replicas);
 	return EXIT_SUCCESS;
-}
-
-/*
- * Match argv[*i] against "--NAME VALUE" or "--NAME=VALUE". Returns 1 and sets
- * @value (advancing *i past a separate value) when it matches, 0 when it
- * does not, -1 when the value is missing (then *i does not move, and no
- * other option matches argv[*i] either).
- */
-static int option_value(int argc, char **argv, int *i, const char *name,
-			const char **value)
-{
-	size_t len = strlen(name);
-
-	if (strncmp(argv[*i], name, len))
-		return 0;
-	if (argv[*i][len] == '=') {
-		*value = argv[*i] + len + 1;
-		return 1;
-	}
-	if (argv[*i][len])
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*value = argv[++*i];
-	return 1;
 }
 
 /* "65536", "64K", "64KiB", "1M", "1MiB" (case-insensitive) into bytes. */

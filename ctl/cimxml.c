@@ -2195,14 +2195,18 @@ static bool parse_ireturn(struct parser *p, xmlNode *node,
 	return ok;
 }
 
-/* IMETHODRESPONSE: NAME, then ERROR or IRETURNVALUE? (PARAMVALUEs unread). */
-static bool parse_imethodresponse(struct parser *p, xmlNode *node,
-				  struct cimxml_reply *reply)
+/*
+ * The start of an (I)METHODRESPONSE: its NAME, then either an ERROR (read
+ * into @reply; *@rest is NULL) or the first of the other elements in
+ * *@rest. False on a malformed response.
+ */
+static bool parse_response_head(struct parser *p, xmlNode *node,
+				struct cimxml_reply *reply, xmlNode **rest)
 {
 	bool ok = true;
 	xmlNode *e;
 
-	reply->intrinsic = true;
+	*rest = NULL;
 	if (!name_attr(p, node, "NAME", &reply->method))
 		return false;
 	e = first_element(p, node, &ok);
@@ -2214,6 +2218,20 @@ static bool parse_imethodresponse(struct parser *p, xmlNode *node,
 					  "extra element after ERROR");
 		return parse_error(p, e, reply);
 	}
+	*rest = e;
+	return true;
+}
+
+/* IMETHODRESPONSE: NAME, then ERROR or IRETURNVALUE? (PARAMVALUEs unread). */
+static bool parse_imethodresponse(struct parser *p, xmlNode *node,
+				  struct cimxml_reply *reply)
+{
+	bool ok = true;
+	xmlNode *e;
+
+	reply->intrinsic = true;
+	if (!parse_response_head(p, node, reply, &e))
+		return false;
 	for (; e; e = next_element(p, e, &ok)) {
 		if (is_element(e, "IRETURNVALUE")) {
 			if (!parse_ireturn(p, e, reply))
@@ -2234,17 +2252,8 @@ static bool parse_methodresponse(struct parser *p, xmlNode *node,
 	xmlNode *e;
 
 	reply->intrinsic = false;
-	if (!name_attr(p, node, "NAME", &reply->method))
+	if (!parse_response_head(p, node, reply, &e))
 		return false;
-	e = first_element(p, node, &ok);
-	if (!ok)
-		return false;
-	if (is_element(e, "ERROR")) {
-		if (next_element(p, e, &ok) || !ok)
-			return ok && fail(p, CIM_ERR_FAILED,
-					  "extra element after ERROR");
-		return parse_error(p, e, reply);
-	}
 	for (; e; e = next_element(p, e, &ok)) {
 		if (is_element(e, "RETURNVALUE")) {
 			if (reply->has_return || reply->n_params)

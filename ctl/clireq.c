@@ -28,13 +28,8 @@ say(char *err, size_t errlen, const char *fmt, ...)
 	return false;
 }
 
-/*
- * "--NAME VALUE" or "--NAME=VALUE" at argv[*i]: 1 with @value set (and *i
- * past a separate value), 0 when argv[*i] is another argument, -1 when the
- * value is missing.
- */
-static int option_value(int argc, char **argv, int *i, const char *name,
-			const char **value)
+int option_value(int argc, char **argv, int *i, const char *name,
+		 const char **value)
 {
 	size_t len = strlen(name);
 

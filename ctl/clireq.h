@@ -46,6 +46,15 @@ struct replica_options {
  * replica_options_free()). Returns true, or false with a one-line reason
  * in @err (a usage error).
  */
+/*
+ * Match argv[*i] against "--NAME VALUE" or "--NAME=VALUE". Returns 1 and sets
+ * @value (advancing *i past a separate value) when it matches, 0 when it
+ * does not, -1 when the value is missing (then *i does not move, and no
+ * other option matches argv[*i] either).
+ */
+int option_value(int argc, char **argv, int *i, const char *name,
+		 const char **value);
+
 bool replica_options_parse(int argc, char **argv, struct replica_options *o,
 			   char *err, size_t errlen);
 void replica_options_free(struct replica_options *o);

@@ -288,13 +288,19 @@ static void cimrepl_volume_unmake_disk(struct cimrepl_volume *vol)
 	vol->disk = NULL;
 }
 
-struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
-					    struct block_device *limits_from,
-					    struct block_device *limits_also,
-					    sector_t sectors)
+/*
+ * A device not yet visible: over the device at @path (opened exclusively,
+ * its limits with @limits_also's), or, with @path NULL, with no backing
+ * device and the limits of @limits_from and @limits_also.
+ */
+static struct cimrepl_volume *cimrepl_device_new(const char *name, u16 role,
+						 const char *path,
+						 struct block_device *limits_from,
+						 struct block_device *limits_also,
+						 sector_t sectors)
 {
 	struct cimrepl_volume *vol;
-	int ret;
+	int ret = -ENOMEM;
 
 	lockdep_assert_held(&cimrepl_config_lock);
 	if (cimrepl_volume_count >= CIMREPL_MAX_DEVICES)
@@ -302,14 +308,37 @@ struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
 	vol = cimrepl_volume_new(name, role);
 	if (!vol)
 		return ERR_PTR(-ENOMEM);
-	ret = cimrepl_volume_make_disk(vol, limits_from, limits_also, sectors);
-	if (ret) {
-		cimrepl_volume_free(vol);
-		return ERR_PTR(ret);
+	if (path) {
+		vol->backing_path = kstrdup(path, GFP_KERNEL);
+		if (!vol->backing_path)
+			goto out_free;
+		ret = cimrepl_backing_open(&vol->backing, path, vol);
+		if (ret)
+			goto out_free;
+		ret = -EINVAL;
+		if (cimrepl_is_own_bdev(vol->backing.bdev))
+			goto out_free;
+		limits_from = vol->backing.bdev;
 	}
+	ret = cimrepl_volume_make_disk(vol, limits_from, limits_also, sectors);
+	if (ret)
+		goto out_free;
 	/* counted now so that a list of them cannot overshoot the limit */
 	cimrepl_volume_count++;
 	return vol;
+
+out_free:
+	cimrepl_volume_free(vol);
+	return ERR_PTR(ret);
+}
+
+struct cimrepl_volume *cimrepl_device_alloc(const char *name, u16 role,
+					    struct block_device *limits_from,
+					    struct block_device *limits_also,
+					    sector_t sectors)
+{
+	return cimrepl_device_new(name, role, NULL, limits_from, limits_also,
+				  sectors);
 }
 
 struct cimrepl_volume *cimrepl_device_alloc_over(const char *name, u16 role,
@@ -317,37 +346,7 @@ struct cimrepl_volume *cimrepl_device_alloc_over(const char *name, u16 role,
 						 struct block_device *limits_also,
 						 sector_t sectors)
 {
-	struct cimrepl_volume *vol;
-	int ret;
-
-	lockdep_assert_held(&cimrepl_config_lock);
-	if (cimrepl_volume_count >= CIMREPL_MAX_DEVICES)
-		return ERR_PTR(-ENOSPC);
-	vol = cimrepl_volume_new(name, role);
-	if (!vol)
-		return ERR_PTR(-ENOMEM);
-	vol->backing_path = kstrdup(path, GFP_KERNEL);
-	if (!vol->backing_path) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	ret = cimrepl_backing_open(&vol->backing, path, vol);
-	if (ret)
-		goto out_free;
-	if (cimrepl_is_own_bdev(vol->backing.bdev)) {
-		ret = -EINVAL;
-		goto out_free;
-	}
-	ret = cimrepl_volume_make_disk(vol, vol->backing.bdev, limits_also,
-				       sectors);
-	if (ret)
-		goto out_free;
-	cimrepl_volume_count++;
-	return vol;
-
-out_free:
-	cimrepl_volume_free(vol);
-	return ERR_PTR(ret);
+	return cimrepl_device_new(name, role, path, NULL, limits_also, sectors);
 }
 
 void cimrepl_device_discard(struct cimrepl_volume *vol)
