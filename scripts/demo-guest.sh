@@ -130,6 +130,15 @@ run targetcli /backstores/block create name=spare dev=/dev/ram3 >/dev/null
 run wbemcli cm "$svc" "CreateElementReplica.SyncType=8,ElementName=\"db0 copy\",WaitForCopyState=4,SourceElement=$(vol db0),TargetElement=$(vol spare)"
 run wbemcli ei "$url:CIM_StorageSynchronized" SyncType,CopyState,PercentSynced
 run targetcli ls /backstores/block
+
+step "cimreplctl is a client of the same front door (CIM-XML on the UNIX socket)"
+run cimreplctl --socket /tmp/cimrepld.sock storage list
+run cimreplctl --socket /tmp/cimrepld.sock replica create --sync-type clone \
+	--source db0 --name db0-nightly
+run cimreplctl --socket /tmp/cimrepld.sock job list
+job=$(cimreplctl --socket /tmp/cimrepld.sock --json job list | jq -r '.[-1].id')
+run cimreplctl --socket /tmp/cimrepld.sock job wait "$job" --timeout 600
+run cimreplctl --socket /tmp/cimrepld.sock sync list
 kill "$daemon"
 wait "$daemon" 2>/dev/null || true
 
