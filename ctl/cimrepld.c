@@ -61,6 +61,8 @@ static void usage(FILE *out)
 		"  --pool-size BYTES   size of the default pool's store (default 4 GiB,\n"
 		"                      sparse)\n"
 		"  --configfs DIR      LIO's configfs root (default /sys/kernel/config/target)\n"
+		"  --export-tpg TPG    export every new replica as a LUN of TPG\n"
+		"                      (FABRIC/WWN/tpgt_N, e.g. iscsi/iqn.../tpgt_1)\n"
 		"  --check             verify the kernel module and exit\n");
 }
 
@@ -73,6 +75,7 @@ struct options {
 	bool tcp_given, no_tcp, check;
 	uint64_t pool_size;
 	const char *configfs;
+	const char *export_tpg;
 };
 
 static bool parse_listen(const char *text, struct options *o)
@@ -112,6 +115,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "credentials", required_argument, NULL, 'u' },
 		{ "pool-size", required_argument, NULL, 'p' },
 		{ "configfs", required_argument, NULL, 'f' },
+		{ "export-tpg", required_argument, NULL, 'e' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -159,6 +163,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'f':
 			o->configfs = optarg;
+			break;
+		case 'e':
+			o->export_tpg = optarg;
 			break;
 		case 'c':
 			o->check = true;
@@ -381,6 +388,19 @@ int main(int argc, char **argv)
 	}
 	provider.d = &d;
 	provider.wait_poll_ms = WAIT_POLL_MS;
+	if (o.export_tpg) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		snprintf(d.export_tpg, sizeof(d.export_tpg), "%s", o.export_tpg);
+		if (snprintf(path, sizeof(path), "%s/%s/lun", provider.lio.root,
+			     o.export_tpg) >= (int)sizeof(path) ||
+		    stat(path, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "cimrepld: --export-tpg %s: no such target portal group\n",
+				o.export_tpg);
+			goto out;
+		}
+	}
 
 	/* the kernel is the truth; then the default pool is there */
 	reconcile(&d);

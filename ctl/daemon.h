@@ -29,6 +29,8 @@ struct daemon {
 	char system_name[256];		/* CIM SystemName: the host name */
 	uint64_t default_pool_size;	/* bytes of the default pool's store */
 	char configfs[256];		/* LIO's configfs root */
+	/* a TPG ("FABRIC/WWN/tpgt_N") every new replica is exported on, or "" */
+	char export_tpg[512];
 	volatile bool stopping;		/* waits give up: the daemon stops */
 };
 

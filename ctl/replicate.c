@@ -34,6 +34,8 @@ struct element {
 	bool target_freed;		/* the given target's backstore removed */
 	bool kernel_made;
 	bool backstore_made;
+	bool lun_made;
+	unsigned int lun;		/* its LUN on the export TPG */
 };
 
 struct replicate_ctx {
@@ -315,6 +317,8 @@ static void undo(struct replicate_ctx *c)
 	for (i = c->req->n; i-- > 0;) {
 		struct element *e = &c->el[i];
 
+		if (e->lun_made)
+			lio_lun_unexport(c->lio, c->d->export_tpg, e->lun);
 		if (e->backstore_made)
 			lio_block_delete(c->lio, e->backstore);
 		if (e->kernel_made)
@@ -410,11 +414,12 @@ static bool make_replicas(struct replicate_ctx *c)
 	return true;
 }
 
-/* Step 4: a LIO backstore on each new device. */
+/* Step 4: a LIO backstore on each new device (and a LUN, if asked). */
 static bool make_backstores(struct replicate_ctx *c)
 {
 	char dev[sizeof(CATALOG_DEV_PREFIX) + CIMREPL_NAME_MAX];
 	struct lio_block_opts opts = { .readonly = 0 };
+	struct lio_lun lun;
 	size_t i;
 	int ret;
 
@@ -432,6 +437,19 @@ static bool make_backstores(struct replicate_ctx *c)
 			return false;
 		}
 		e->backstore_made = true;
+		if (!c->d->export_tpg[0])
+			continue;
+		/* the daemon exports every replica it makes (--export-tpg) */
+		ret = lio_lun_export(c->lio, c->d->export_tpg, e->backstore, -1,
+				     &lun);
+		if (ret) {
+			fail(c->res, CIMREPL_RC_FAILED,
+			     "cannot export %s on %s: %s", e->backstore,
+			     c->d->export_tpg, lio_error(c->lio));
+			return false;
+		}
+		e->lun_made = true;
+		e->lun = lun.index;
 	}
 	return true;
 }

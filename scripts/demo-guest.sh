@@ -122,7 +122,7 @@ vol()
 }
 run wbemcli ein "$url:CIM_StorageVolume"
 printf '# the LUN of db0 says NAA %s in VPD page 0x83\n' \
-	"$(sg_inq -p 0x83 "$disk" | sed -n 's/^ *0x\(6001405[0-9a-f]*\).*/\1/p' | head -1)"
+	"$(sg_inq -p 0x83 "$disk" | grep -io '0x6001405[0-9a-f]*' | head -1 | cut -c3-)"
 run wbemcli gi "$(printf '%s:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="db0",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' "$url" "$host")" Name
 step "CreateElementReplica: a snapshot (SyncType 7) of db0, then a clone (8) onto an existing volume"
 run wbemcli cm "$svc" "CreateElementReplica.SyncType=7,ElementName=\"db0 before upgrade\",SourceElement=$(vol db0)"

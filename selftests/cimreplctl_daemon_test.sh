@@ -6,7 +6,9 @@
 # of a clone waited for, a clone job followed with `job wait`, the
 # storage/sync/job/pool listings as tables and as --json read with jq, and
 # bad input: an unknown source (return code 5 and its description, exit 1),
-# a usage error (exit 2), no daemon (one line, exit 1).
+# a usage error (exit 2), no daemon (one line, exit 1). The daemon runs
+# with --export-tpg: every replica it makes is a LUN of a tcm_loop target,
+# whose disk reports the NAA the volume's Name says.
 #
 # Run as root inside the test VM:
 #	scripts/vm-run --kernel 6.1 -- selftests/run.sh cimreplctl_daemon_test.sh
@@ -28,9 +30,10 @@ vol="${p}v0"			# the cimrepl volume
 src="${p}s0"			# its backstore: the source
 loops=
 dpid=
+tpg=
 
 ktap_require_root
-ktap_require_cmd jq dd losetup truncate
+ktap_require_cmd jq dd losetup truncate sg_inq
 lio_require
 for f in "$ctl" "$daemon" "$tool"; do
 	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
@@ -48,7 +51,8 @@ C() { "$ctl" --socket "$sock" "$@"; }
 daemon_start()
 {
 	"$daemon" --state-dir "$tmp/state" --socket "$sock" --no-tcp \
-		--pool-size $((256 << 20)) >>"$tmp/daemon.log" 2>&1 &
+		--pool-size $((256 << 20)) --export-tpg "$tpg" \
+		>>"$tmp/daemon.log" 2>&1 &
 	dpid=$!
 	ds_i=0
 	until C storage list >/dev/null 2>&1; do
@@ -64,6 +68,12 @@ teardown()
 		kill -TERM "$dpid" 2>/dev/null
 		{ wait "$dpid"; } 2>/dev/null
 		dpid=
+	fi
+	# the LUNs go with the target, then the backstores can
+	if [ -n "$tpg" ]; then
+		wwn=${tpg#loopback/}
+		"$tool" loopback delete "${wwn%%/*}"
+		tpg=
 	fi
 	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
 		"$tool" block delete "$b"
@@ -93,7 +103,7 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ktap_plan 12
+ktap_plan 13
 
 # 1. A volume over a loop device, its LIO backstore, the daemon.
 {
@@ -102,6 +112,7 @@ ktap_plan 12
 	dd if=/dev/urandom of="$l0" bs=1M count=16 oflag=direct status=none &&
 	"$ctl" kernel volume create "$vol" --backing "$l0" &&
 	"$tool" block create "$src" "/dev/cimrepl/$vol" &&
+	tpg=$("$tool" loopback create) &&
 	daemon_start
 } >"$tmp/out" 2>&1
 rc=$?
@@ -134,6 +145,18 @@ if [ $rc -eq 0 ] && [ "$(jq .return_code "$tmp/snap.json")" = 0 ] &&
 else
 	ktap_fail "replica create --sync-type snapshot returns 0 and the new volume" \
 		"exit $rc: $(cat "$tmp/snap.json" "$tmp/err")"
+fi
+
+# 3b. The daemon exported the snapshot (--export-tpg): a LUN of the tcm_loop
+# target, whose SCSI disk reports the NAA the volume's Name says.
+if [ -n "$snap" ] && "$tool" lun list "$snap" | grep -q "^$tpg " &&
+   disk=$(lio_wait_disk "$snap") &&
+   naa=$(C --json storage show "$snap" | jq -r .name) && [ -n "$naa" ] &&
+   sg_inq -p 0x83 "/dev/$disk" | grep -qi "0x$naa"; then
+	ktap_ok "--export-tpg: the new volume is a LUN whose VPD 0x83 NAA is its Name"
+else
+	ktap_fail "--export-tpg: the new volume is a LUN whose VPD 0x83 NAA is its Name" \
+		"$("$tool" lun list "$snap" 2>&1; ls /sys/class/scsi_disk 2>&1)"
 fi
 
 # 4. replica create --sync-type clone --wait-for synchronized: 0, no job.
