@@ -737,30 +737,18 @@ int job_show_cmd(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The progress bar of `job wait` on a terminal, redrawn in place. */
 static void draw_job(const char *id, const struct cim_instance *inst)
 {
-	enum { WIDTH = 30 };
 	uint64_t percent = 0, state = 0;
-	char bar[WIDTH + 1];
+	char bar[WAIT_BAR_WIDTH + 1];
 	const char *name;
-	unsigned int i;
 
 	prop_u64(inst, "PercentComplete", &percent);
 	prop_u64(inst, "JobState", &state);
 	if (percent > 100)
 		percent = 100;
-	for (i = 0; i < WIDTH; i++)
-		bar[i] = i < percent * WIDTH / 100 ? '#' : '.';
-	bar[WIDTH] = '\0';
+	wait_bar(bar, (unsigned int)percent);
 	name = job_state_name(state);
 	fprintf(stderr, "\rjob %s [%s] %3" PRIu64 "%% %s\033[K", id, bar, percent,
 		name ? name : "");
@@ -774,8 +762,7 @@ int job_wait_cmd(int argc, char **argv)
 	bool bar = isatty(STDERR_FILENO);
 	double timeout = -1, start, left;
 	struct cimxml_reply *reply;
-	struct timespec ts;
-	char what[96], *end;
+	char what[96];
 	uint64_t state;
 	int a;
 
@@ -793,16 +780,8 @@ int job_wait_cmd(int argc, char **argv)
 		fprintf(stderr, "cimreplctl: usage: job wait ID [--timeout SEC]\n");
 		return EXIT_USAGE;
 	}
-	if (timeout_text) {
-		errno = 0;
-		timeout = strtod(timeout_text, &end);
-		if (!isdigit((unsigned char)*timeout_text) || errno || *end ||
-		    timeout > 1e9) {
-			fprintf(stderr, "cimreplctl: job wait: bad timeout \"%s\" (seconds)\n",
-				timeout_text);
-			return EXIT_USAGE;
-		}
-	}
+	if (timeout_text && !parse_timeout("job wait", timeout_text, &timeout))
+		return EXIT_USAGE;
 	snprintf(what, sizeof(what), "job wait %s", id);
 	start = monotonic_seconds();
 	for (;;) {
@@ -836,11 +815,7 @@ int job_wait_cmd(int argc, char **argv)
 		if (bar)
 			draw_job(id, inst);
 		cimxml_reply_free(reply);
-		if (left > interval)
-			left = interval;
-		ts.tv_sec = (time_t)left;
-		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-		nanosleep(&ts, NULL);
+		sleep_seconds(left > interval ? interval : left);
 	}
 	if (bar) {
 		draw_job(id, reply->instances[0]);

@@ -1127,13 +1127,44 @@ static int sync_set_cmd(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
-/* Seconds on the monotonic clock. */
-static double monotonic_seconds(void)
+bool parse_timeout(const char *what, const char *text, double *seconds)
+{
+	char *end;
+
+	errno = 0;
+	*seconds = strtod(text, &end);
+	if (!isdigit((unsigned char)*text) || errno || *end || *seconds > 1e9) {
+		fprintf(stderr, "cimreplctl: %s: bad timeout \"%s\" (seconds)\n",
+			what, text);
+		return false;
+	}
+	return true;
+}
+
+double monotonic_seconds(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sleep_seconds(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+void wait_bar(char *bar, unsigned int percent)
+{
+	unsigned int i;
+
+	for (i = 0; i < WAIT_BAR_WIDTH; i++)
+		bar[i] = i < percent * WAIT_BAR_WIDTH / 100 ? '#' : '.';
+	bar[WAIT_BAR_WIDTH] = '\0';
 }
 
 /*
@@ -1162,15 +1193,12 @@ static const char *sync_status(const struct kernel_sync *s, char *buf,
 /* `sync wait`'s progress bar on a terminal: one line, redrawn in place. */
 static void draw_progress(const char *name, const struct kernel_sync *s)
 {
-	enum { WIDTH = 30 };
-	unsigned int percent = copy_percent(s), i;
+	unsigned int percent = copy_percent(s);
 	const char *state = kernel_sync_has(s, CIMREPL_A_SYNC_COPY_STATE) ?
 		cim_value_name(&cim_copy_state_map, s->copy_state) : NULL;
-	char bar[WIDTH + 1];
+	char bar[WAIT_BAR_WIDTH + 1];
 
-	for (i = 0; i < WIDTH; i++)
-		bar[i] = i < percent * WIDTH / 100 ? '#' : '.';
-	bar[WIDTH] = '\0';
+	wait_bar(bar, percent);
 	if (has_copy(s))
 		fprintf(stderr, "\r%s [%s] %3u%% %" PRIu64 "/%" PRIu64 " chunks %s\033[K",
 			name, bar, percent, s->chunks_done, s->chunks_total,
@@ -1199,10 +1227,8 @@ static int sync_wait_cmd(int argc, char **argv)
 	char status[192], wanted[32];
 	bool bar = isatty(STDERR_FILENO);
 	struct kernel_sync s;
-	struct timespec ts;
 	struct kernel *k;
 	int a, state = CIMREPL_COPY_STATE_SYNCHRONIZED;
-	char *end;
 
 	for (a = 0; a < argc; a++) {
 		if (option_value(argc, argv, &a, "--state", &state_text) > 0 ||
@@ -1219,16 +1245,8 @@ static int sync_wait_cmd(int argc, char **argv)
 			state_text);
 		return EXIT_USAGE;
 	}
-	if (timeout_text) {
-		errno = 0;
-		timeout = strtod(timeout_text, &end);
-		if (!isdigit((unsigned char)*timeout_text) || errno || *end ||
-		    timeout > 1e9) {
-			fprintf(stderr, "cimreplctl: sync wait: bad timeout \"%s\" (seconds)\n",
-				timeout_text);
-			return EXIT_USAGE;
-		}
-	}
+	if (timeout_text && !parse_timeout("sync wait", timeout_text, &timeout))
+		return EXIT_USAGE;
 	value_name(&cim_copy_state_map, state, wanted, sizeof(wanted));
 
 	k = connect_kernel();
@@ -1268,11 +1286,7 @@ static int sync_wait_cmd(int argc, char **argv)
 		}
 		if (bar)
 			draw_progress(name, &s);
-		if (left > interval)
-			left = interval;
-		ts.tv_sec = (time_t)left;
-		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-		nanosleep(&ts, NULL);
+		sleep_seconds(left > interval ? interval : left);
 	}
 	kernel_close(k);
 	if (bar) {

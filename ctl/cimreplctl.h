@@ -22,6 +22,18 @@ extern struct cim_client_config client_config;
 /* Print @o as pretty JSON on stdout and release it. */
 void print_json(json_object *o);
 
+/*
+ * What `kernel sync wait` and `job wait` share: a --timeout value (seconds;
+ * false, with one line naming @what, when it is not one), the monotonic
+ * clock, a pause between two polls, and the bar of WAIT_BAR_WIDTH '#' and
+ * '.' for @percent (0..100) into @bar (WAIT_BAR_WIDTH + 1 bytes).
+ */
+#define WAIT_BAR_WIDTH 30
+bool parse_timeout(const char *what, const char *text, double *seconds);
+double monotonic_seconds(void);
+void sleep_seconds(double seconds);
+void wait_bar(char *bar, unsigned int percent);
+
 /* The CIM commands: argc/argv are the arguments after OBJECT VERB. */
 int replica_create_cim_cmd(int argc, char **argv);
 int storage_list_cmd(int argc, char **argv);
