@@ -132,6 +132,30 @@
  *	crash the copy resumes where it was. A copy error makes it Broken
  *	(5) with CIMREPL_A_SYNC_ERROR; the source is not affected.
  *
+ *	Mirrors (SyncType 6) replicate every later write of the source onto
+ *	a target device (CIMREPL_A_ELEM_TARGET_PATH, required, as for
+ *	clones); CIMREPL_A_ELEM_POOL keeps the mirror's record and its
+ *	dirty-region log. Mode 2 (synchronous, the default): a write
+ *	completes when both legs have it, preflush and FUA reach both.
+ *	Mode 3 (asynchronous): a write completes on the source; the target
+ *	applies the writes in the order they completed on the source (with
+ *	their preflush and FUA), so it always shows a state the source went
+ *	through; new writes wait while the oldest write not yet applied is
+ *	older than CIMREPL_A_SYNC_MAX_LAG_MS (default 1000, CMD_SYNC_SET) or
+ *	the backlog exceeds CIMREPL_MIRROR_BACKLOG_MAX. A source has at most
+ *	one mirror. The initial copy runs in the background (CopyState 3,
+ *	ProgressStatus 6, CHUNKS_* counting regions), then CopyState 4. The
+ *	device /dev/cimrepl/TARGET_NAME (CIMREPL_ROLE_MIRROR) shows the
+ *	target: always readable, writable only while Fractured or Split
+ *	(writes at other times fail with an I/O error). Dirty regions (the
+ *	pool's chunk size, or larger so that a log has at most 2^20 of them;
+ *	CIMREPL_A_SYNC_CHUNK_SIZE) are logged in the pool before the first
+ *	write into a clean region and cleared lazily, so that after a
+ *	fracture, suspend, target failure or crash only regions written
+ *	since are copied again (CIMREPL_A_SYNC_DIRTY counts them). A target
+ *	I/O error makes the mirror Broken (5): the source goes on, writes
+ *	are logged.
+ *
  * CIMREPL_CMD_REPLICA_DELETE: (admin) remove a replica device and its
  *	synchronization, returning its space (a clone's target keeps the
  *	bytes it holds). Request: CIMREPL_A_SYNC with CIMREPL_A_SYNC_TARGET.
@@ -158,6 +182,24 @@
  *	device stays as a plain volume (CIMREPL_ROLE_VOLUME) over the
  *	target; Resync Replica (14) from Broken, when the point in time
  *	survived: the copy resumes where it stopped.
+ *	Mirrors: Fracture (12) from Synchronized, Unsynchronized or Suspended
+ *	-> Fractured (6): the target stops following at once (an async
+ *	mirror's backlog is dropped into the log) and becomes writable;
+ *	Split (21) from Synchronized -> Split (7): the same, but the target
+ *	first receives every write acknowledged before the split (source
+ *	I/O is held while an async backlog drains): it equals the source
+ *	at that instant; Suspend (22) from Synchronized or Unsynchronized ->
+ *	Suspended (9): the target stops following and stays read-only;
+ *	Resume (16) from Suspended, Resync Replica (14) from Fractured,
+ *	Split or Broken: the logged regions are copied source -> target
+ *	(CopyState 3, ProgressStatus 7), then Synchronized; Restore from
+ *	Replica (15) from Fractured, Split or Suspended: the logged regions
+ *	are copied target -> source, online (source I/O to a region not yet
+ *	restored waits for it; ProgressStatus 8), then the regions the
+ *	source wrote meanwhile are copied forward and the mirror is
+ *	Synchronized; Detach (8) in any state but during a restore: the
+ *	synchronization ends, the device stays as a plain volume over the
+ *	target; Return To ResourcePool (19): as CMD_REPLICA_DELETE.
  *
  * CIMREPL_CMD_SYNC_SET: (admin) change the tunables of one synchronization
  *	(CIMREPL_A_SYNC with _TARGET and _THROTTLE and/or _MAX_LAG_MS), or,
@@ -183,6 +225,10 @@
 
 /* Longest name, including its terminating NUL. */
 #define CIMREPL_NAME_MAX		24
+/* Most bytes an asynchronous mirror keeps in memory for its target. */
+#define CIMREPL_MIRROR_BACKLOG_MAX	(64 << 20)
+/* An asynchronous mirror's lag bound unless CMD_SYNC_SET changes it. */
+#define CIMREPL_MIRROR_MAX_LAG_MS_DEFAULT	1000
 
 enum cimrepl_cmd {
 	CIMREPL_CMD_UNSPEC,
@@ -331,6 +377,7 @@ enum cimrepl_sync_attr {
 	CIMREPL_A_SYNC_LAG_MS,		/* u32: read-only */
 	CIMREPL_A_SYNC_BACKLOG,		/* u64: bytes not yet on target */
 	CIMREPL_A_SYNC_ERROR,		/* u32: last errno that broke it */
+	CIMREPL_A_SYNC_DIRTY,		/* u64: mirrors: regions to copy */
 
 	__CIMREPL_A_SYNC_MAX
 };
