@@ -839,8 +839,9 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 		}
 		if (list.sync_type != CIMREPL_SYNC_TYPE_SNAPSHOT &&
 		    tb[CIMREPL_A_ELEM_STORE_SIZE]) {
-			cimrepl_elem_err(info->extack, tb[CIMREPL_A_ELEM_STORE_SIZE],
-					 count, "a clone or mirror is its source's size: no store size");
+			cimrepl_elem_err(info->extack,
+					 tb[CIMREPL_A_ELEM_STORE_SIZE], count,
+					 "a clone or mirror is its source's size: no store size");
 			ret = -EINVAL;
 			goto out_free;
 		}
