@@ -269,9 +269,6 @@ struct cimrepl_mirror_req {
 	bool to_target;
 };
 
-/* Throttle of copies of mirrors without their own; shared with nothing. */
-static u32 cimrepl_mirror_default_throttle;
-
 static void cimrepl_mirror_range(struct cimrepl_mirror *m, struct bio *bio,
 				 u64 *first, u64 *last)
 {
@@ -331,8 +328,8 @@ static void cimrepl_mirror_unpend(struct cimrepl_mirror *m, u64 first, u64 last)
 
 static u32 cimrepl_mirror_throttle(const struct cimrepl_mirror *m)
 {
-	return READ_ONCE(m->throttle_set) ? READ_ONCE(m->throttle) :
-	       READ_ONCE(cimrepl_mirror_default_throttle);
+	/* unlike clones, mirrors have no module-wide default: none */
+	return READ_ONCE(m->throttle_set) ? READ_ONCE(m->throttle) : 0;
 }
 
 static u64 cimrepl_mirror_write_bytes(const struct cimrepl_mirror_write *w)
