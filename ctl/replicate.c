@@ -307,7 +307,7 @@ static void undo(struct replicate_ctx *c)
 		if (e->kernel_made)
 			kernel_replica_delete(c->d->kernel, e->kernel_name);
 		if (e->loop_made)
-			pools_loop_discard(&e->loop);
+			pools_loop_discard(c->d, &e->loop);
 		if (e->target_freed) {
 			opts.serial = e->target.bs.serial;
 			opts.readonly = e->target.bs.readonly;
@@ -489,7 +489,8 @@ static bool record(struct replicate_ctx *c, bool need_job)
 		if (e->loop_made)
 			snprintf(r.target_file, sizeof(r.target_file), "%s",
 				 e->loop.file);
-		if (store_replica_put(st, &r))
+		if (store_replica_put(st, &r) ||
+		    (e->loop_made && pools_target_commit(c->d, &e->loop)))
 			goto rollback;
 	}
 	if (!store_commit(st))
