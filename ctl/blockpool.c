@@ -580,7 +580,7 @@ int blockpool_add(struct daemon *d, struct lio *lio,
 		kernel_pool_delete(d->kernel, p.name);
 		goto unmap;
 	}
-	fprintf(stderr, "cimrepld: pool %s: %s, %" PRIu64 " bytes, store %" PRIu64 " bytes\n",
+	fprintf(stderr, "cimrepld: pool %s: formatted %s, %" PRIu64 " bytes, store %" PRIu64 " bytes\n",
 		p.name, p.path, size, p.size);
 	return 0;
 unmap:

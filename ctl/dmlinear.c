@@ -58,11 +58,13 @@ int dmlinear_create(const char *name, dev_t dev, uint64_t start,
 		ret = -ENOMEM;
 	} else if (!dm_task_run(dmt)) {
 		ret = task_errno(dmt);
-		/* the cookie is released when the run fails */
-		cookie = 0;
-	}
-	if (cookie)
+	} else {
+		/*
+		 * Waits for udev, or (no udev running) makes the nodes the
+		 * library queued: either way /dev/mapper/NAME is there after.
+		 */
 		dm_udev_wait(cookie);
+	}
 	dm_task_destroy(dmt);
 	if (ret) {
 		snprintf(err, err_len, "cannot create device-mapper device %s: %s",
@@ -118,10 +120,9 @@ int dmlinear_remove(const char *name, char *err, size_t err_len)
 		ret = -ENOMEM;
 	} else if (!dm_task_run(dmt)) {
 		ret = task_errno(dmt);
-		cookie = 0;
-	}
-	if (cookie)
+	} else {
 		dm_udev_wait(cookie);
+	}
 	dm_task_destroy(dmt);
 	if (ret)
 		snprintf(err, err_len, "cannot remove device-mapper device %s: %s",
