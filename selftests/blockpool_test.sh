@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # blockpool_test.sh - cimrepld's block pools: a whole block device (here a
-# loop device over a 128 MiB file) given with --block-pool, carved with
+# loop device over a 64 MiB file) given with --block-pool, carved with
 # device-mapper linear mappings; the data checked through LUNs (tcm_loop)
 # and on the mappings.
 #
 #   a) devices in use are refused at start with one clear line, and
 #      nothing is made: a mounted one, one with a LIO backstore;
 #   b) the pool is a CIM_StoragePool of the device's size; its store is
-#      the first 32 MiB (store=), formatted as the kernel pool;
+#      the first 16 MiB (store=), formatted as the kernel pool;
 #   c) a clone into the pool (cimreplctl, CreateListReplica) lands on a
 #      mapping of the first free extent after the store, the pool's free
 #      space shrinks by its size, its LUN reads the source's data; a
@@ -40,7 +40,8 @@ vol="${p}v0"			# the cimrepl volume
 src="${p}s0"			# its backstore: the source
 pool=bpt$rnd			# the block pool
 mib=$((1 << 20))
-store=$((32 * mib))
+span=8				# MiB of the source
+store=$((16 * mib))
 loops=
 dpid=
 tpg=
@@ -103,7 +104,7 @@ dm_start()
 
 sum_dev()
 {
-	dd if="$1" bs=1M count=16 iflag=direct status=none | sha1sum | cut -d' ' -f1
+	dd if="$1" bs=1M count=$span iflag=direct status=none | sha1sum | cut -d' ' -f1
 }
 
 export_lun()
@@ -159,19 +160,19 @@ ktap_plan 12
 # device; two devices in use.
 t0=$(date +%s)
 {
-	dd if=/dev/urandom of="$tmp/A" bs=1M count=16 status=none &&
-	truncate -s 16M "$tmp/v0.img" && l0=$(losetup -f --show "$tmp/v0.img") &&
+	dd if=/dev/urandom of="$tmp/A" bs=1M count=$span status=none &&
+	truncate -s ${span}M "$tmp/v0.img" && l0=$(losetup -f --show "$tmp/v0.img") &&
 	loops="$l0" &&
 	dd if="$tmp/A" of="$l0" bs=1M oflag=direct status=none &&
 	"$ctl" kernel volume create "$vol" --backing "$l0" &&
 	"$tool" block create "$src" "/dev/cimrepl/$vol" &&
 	tpg=$("$tool" loopback create) &&
-	truncate -s 128M "$tmp/pool.img" && lp=$(losetup -f --show "$tmp/pool.img") &&
+	truncate -s 64M "$tmp/pool.img" && lp=$(losetup -f --show "$tmp/pool.img") &&
 	loops="$loops $lp" &&
-	truncate -s 32M "$tmp/mnt.img" && lm=$(losetup -f --show "$tmp/mnt.img") &&
+	truncate -s 16M "$tmp/mnt.img" && lm=$(losetup -f --show "$tmp/mnt.img") &&
 	loops="$loops $lm" && mkfs.ext4 -q "$lm" && mkdir "$tmp/mnt" &&
 	mount "$lm" "$tmp/mnt" &&
-	truncate -s 32M "$tmp/lio.img" && ll=$(losetup -f --show "$tmp/lio.img") &&
+	truncate -s 16M "$tmp/lio.img" && ll=$(losetup -f --show "$tmp/lio.img") &&
 	loops="$loops $ll" && "$tool" block create "${p}in" "$ll"
 } >"$tmp/out" 2>&1
 if [ $? -ne 0 ]; then
@@ -211,28 +212,28 @@ if ! daemon_start --block-pool "$pool=$lp,store=$store"; then
 	ktap_finished
 	exit
 fi
-if [ "$(pool_field size)" = $((128 * mib)) ] &&
-   [ "$(pool_field remaining)" = $((96 * mib)) ] &&
+if [ "$(pool_field size)" = $((64 * mib)) ] &&
+   [ "$(pool_field remaining)" = $((48 * mib)) ] &&
    [ "$(dm_start "cimrepl-$pool-store")" = 0 ] &&
    [ "$("$ctl" --json kernel pool show "$pool" | jq -r .path)" = "/dev/mapper/cimrepl-$pool-store" ]; then
-	ktap_ok "pool $pool: 128 MiB, 96 MiB free, its store the kernel pool"
+	ktap_ok "pool $pool: 64 MiB, 48 MiB free, its store the kernel pool"
 else
-	ktap_fail "pool $pool: 128 MiB, 96 MiB free, its store the kernel pool" \
+	ktap_fail "pool $pool: 64 MiB, 48 MiB free, its store the kernel pool" \
 		"$(C --json pool list; dmsetup table; "$ctl" kernel pool show "$pool" 2>&1)"
 fi
 
 # 5. A clone into the pool: 0, its target the first extent after the store
-# (sector 65536), 16 MiB less free space.
+# (right after the store), its size less free space.
 C --json replica create --sync-type clone --source "$src" --pool "$pool" \
 	--name "${p}c1" --wait-for synchronized >"$tmp/c1.json" 2>"$tmp/err"
 rc=$?
 k1=$(kernel_target "${p}c1")
 if [ $rc -eq 0 ] && [ "$(jq .return_code "$tmp/c1.json")" = 0 ] && [ -n "$k1" ] &&
    [ "$(dm_start "cimrepl-$pool-$k1")" = $((store / 512)) ] &&
-   [ "$(pool_field remaining)" = $((80 * mib)) ]; then
-	ktap_ok "clone into the pool: on the first extent, 16 MiB taken"
+   [ "$(pool_field remaining)" = $((40 * mib)) ]; then
+	ktap_ok "clone into the pool: on the first extent, $span MiB taken"
 else
-	ktap_fail "clone into the pool: on the first extent, 16 MiB taken" \
+	ktap_fail "clone into the pool: on the first extent, $span MiB taken" \
 		"exit $rc: $(cat "$tmp/c1.json" "$tmp/err"; dmsetup table; C --json pool list)"
 fi
 
@@ -252,7 +253,7 @@ C --json replica create --sync-type snapshot --source "$src" --pool "$pool" \
 rc=$?
 if [ $rc -eq 0 ] && [ "$(jq .return_code "$tmp/sn.json")" = 0 ] &&
    [ "$("$ctl" --json kernel pool show "$pool" | jq .snapshots)" -ge 2 ] &&
-   [ "$(pool_field remaining)" = $((80 * mib)) ]; then
+   [ "$(pool_field remaining)" = $((40 * mib)) ]; then
 	ktap_ok "a snapshot in the pool's kernel store, no extent"
 else
 	ktap_fail "a snapshot in the pool's kernel store, no extent" \
@@ -261,7 +262,7 @@ fi
 
 # 8. Restarted without --block-pool: the pool and the replica are there.
 daemon_stop
-if daemon_start && [ "$(pool_field remaining)" = $((80 * mib)) ] &&
+if daemon_start && [ "$(pool_field remaining)" = $((40 * mib)) ] &&
    C storage show "${p}c1" >/dev/null 2>&1 &&
    C sync list | grep -q "^$src  *${p}c1 " &&
    [ "$(sum_dev "/dev/$sd1")" = "$a" ]; then
@@ -281,13 +282,13 @@ free2=$(pool_field remaining)
 "$tool" block delete "${p}c2" >/dev/null 2>&1
 "$ctl" kernel replica delete "$k2" >"$tmp/out" 2>&1
 i=0
-while [ "$(pool_field remaining)" != $((80 * mib)) ] && [ $i -lt 25 ]; do
+while [ "$(pool_field remaining)" != $((40 * mib)) ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 	sleep 0.2
 done
-if [ -n "$k2" ] && [ "$at2" = $(((store + 16 * mib) / 512)) ] &&
-   [ "$free2" = $((64 * mib)) ] &&
-   [ "$(pool_field remaining)" = $((80 * mib)) ] &&
+if [ -n "$k2" ] && [ "$at2" = $(((store + span * mib) / 512)) ] &&
+   [ "$free2" = $((32 * mib)) ] &&
+   [ "$(pool_field remaining)" = $((40 * mib)) ] &&
    ! dmsetup info "cimrepl-$pool-$k2" >/dev/null 2>&1 &&
    ! C storage show "${p}c2" >/dev/null 2>&1; then
 	ktap_ok "a deleted replica gives its extent back"
@@ -329,7 +330,7 @@ daemon_stop
 if [ -z "$(dmsetup ls | grep "cimrepl-$pool-")" ] && daemon_start &&
    [ "$(dm_start "cimrepl-$pool-$k1")" = $((store / 512)) ] &&
    [ "$(dm_start "cimrepl-$pool-$k3")" = "$at2" ] &&
-   [ "$(pool_field remaining)" = $((64 * mib)) ]; then
+   [ "$(pool_field remaining)" = $((32 * mib)) ]; then
 	ktap_ok "after a reboot: the store and the clones' extents are mapped again"
 else
 	ktap_fail "after a reboot: the store and the clones' extents are mapped again" \
