@@ -621,6 +621,7 @@ static void reconcile_pool(struct daemon *d, const struct store_pool *p)
 		fprintf(stderr, "cimrepld: %s\n", err);
 	if (extents_read(d, p->name, &x) ||
 	    device_of(p->path, &dev, &size, err, sizeof(err))) {
+		free(x.v);	/* NULL when the read failed */
 		free(o);
 		return;
 	}

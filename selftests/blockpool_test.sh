@@ -57,6 +57,7 @@ done
 	ktap_skip_all "no device-mapper"
 
 tmp=$(mktemp -d)
+# shellcheck disable=SC2034 # lio.sh's scratch directory
 lio_tmp=$tmp
 sock="$tmp/cimrepld.sock"
 C() { "$ctl" --socket "$sock" "$@"; }
@@ -112,6 +113,7 @@ export_lun()
 	"$tool" lun export "$tpg" "$1" >/dev/null 2>&1 && lio_wait_disk "$1"
 }
 
+# shellcheck disable=SC2317 # run by cleanup
 teardown()
 {
 	daemon_stop
@@ -175,7 +177,8 @@ t0=$(date +%s)
 	truncate -s 16M "$tmp/lio.img" && ll=$(losetup -f --show "$tmp/lio.img") &&
 	loops="$loops $ll" && "$tool" block create "${p}in" "$ll"
 } >"$tmp/out" 2>&1
-if [ $? -ne 0 ]; then
+rc=$?
+if [ $rc -ne 0 ]; then
 	ktap_fail "setup: volume, backstore, devices" "$(cat "$tmp/out")"
 	ktap_finished
 	exit
@@ -190,7 +193,7 @@ refused()
 		--block-pool "$pool=$1" >"$tmp/refused" 2>&1
 	rc=$?
 	[ $rc -ne 0 ] && grep -q "cimrepld: --block-pool $pool: $2" "$tmp/refused" &&
-		[ -z "$(dmsetup ls | grep "cimrepl-$pool-")" ] &&
+		! dmsetup ls | grep -q "cimrepl-$pool-" &&
 		! "$ctl" kernel pool show "$pool" >/dev/null 2>&1
 }
 if refused "$lm" "$lm is mounted on $tmp/mnt"; then
@@ -327,7 +330,7 @@ daemon_stop
 		dmsetup remove "$m"
 	done
 } >"$tmp/out" 2>&1
-if [ -z "$(dmsetup ls | grep "cimrepl-$pool-")" ] && daemon_start &&
+if ! dmsetup ls | grep -q "cimrepl-$pool-" && daemon_start &&
    [ "$(dm_start "cimrepl-$pool-$k1")" = $((store / 512)) ] &&
    [ "$(dm_start "cimrepl-$pool-$k3")" = "$at2" ] &&
    [ "$(pool_field remaining)" = $((32 * mib)) ]; then
