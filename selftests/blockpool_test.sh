@@ -17,7 +17,9 @@
 #   d) the daemon restarted without --block-pool finds the pool and the
 #      replica again;
 #   e) a replica deleted in the kernel gives its extent back (mapping gone,
-#      free space back) and the next clone takes the same extent;
+#      free space back) and the next clone takes the same extent; a list
+#      whose second target does not fit fails (4) and gives back the
+#      first's extent;
 #   f) after a simulated reboot (kernel objects, LIO and mappings gone) the
 #      daemon maps the store and the targets again and loads the kernel
 #      pool without formatting it: the clone's data is on its extent.
@@ -38,6 +40,8 @@ rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="bp$rnd"			# prefix of every name (SCSI model <= 16)
 vol="${p}v0"			# the cimrepl volume
 src="${p}s0"			# its backstore: the source
+big="${p}v1"			# a volume larger than the pool's free space
+bigs="${p}s1"			# its backstore
 pool=bpt$rnd			# the block pool
 mib=$((1 << 20))
 span=8				# MiB of the source
@@ -130,8 +134,10 @@ teardown()
 		"$ctl" kernel sync set "$n" --throttle 0
 		"$ctl" kernel replica delete "$n"
 	done
-	"$ctl" kernel volume show "$vol" >/dev/null 2>&1 &&
-		"$ctl" kernel volume delete "$vol"
+	for v in "$vol" "$big"; do
+		"$ctl" kernel volume show "$v" >/dev/null 2>&1 &&
+			"$ctl" kernel volume delete "$v"
+	done
 	for k in "$pool" default; do
 		"$ctl" kernel pool show "$k" >/dev/null 2>&1 &&
 			"$ctl" kernel pool delete "$k"
@@ -156,7 +162,7 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ktap_plan 12
+ktap_plan 13
 
 # 1. A volume with random data, its backstore and LUN target; the pool's
 # device; two devices in use.
@@ -168,6 +174,10 @@ t0=$(date +%s)
 	dd if="$tmp/A" of="$l0" bs=1M oflag=direct status=none &&
 	"$ctl" kernel volume create "$vol" --backing "$l0" &&
 	"$tool" block create "$src" "/dev/cimrepl/$vol" &&
+	truncate -s 40M "$tmp/v1.img" && l1=$(losetup -f --show "$tmp/v1.img") &&
+	loops="$loops $l1" &&
+	"$ctl" kernel volume create "$big" --backing "$l1" &&
+	"$tool" block create "$bigs" "/dev/cimrepl/$big" &&
 	tpg=$("$tool" loopback create) &&
 	truncate -s 64M "$tmp/pool.img" && lp=$(losetup -f --show "$tmp/pool.img") &&
 	loops="$loops $lp" &&
@@ -309,7 +319,22 @@ else
 		"$(cat "$tmp/c3.json" "$tmp/err"; dmsetup table)"
 fi
 
-# 11-12. A reboot, as far as the daemon can tell: no LIO objects, no kernel
+# 11. A list of two clones whose second does not fit (40 MiB, 32 free):
+# 4 Failed, and the first's extent is given back.
+C replica create --sync-type clone --source "$src" --source "$bigs" \
+	--pool "$pool" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "returned 4 (Failed): .*no free extent" "$tmp/err" &&
+   [ "$(pool_field remaining)" = $((32 * mib)) ] &&
+   [ "$(dmsetup ls | grep -c "cimrepl-$pool-")" = 3 ] &&
+   [ "$(C --json sync list | jq length)" = 3 ]; then
+	ktap_ok "a failed list gives back the extents it took"
+else
+	ktap_fail "a failed list gives back the extents it took" \
+		"exit $rc: $(cat "$tmp/out" "$tmp/err"; dmsetup ls; C pool list)"
+fi
+
+# 12-13. A reboot, as far as the daemon can tell: no LIO objects, no kernel
 # objects, no mappings. Started again, it maps the store and the clones'
 # extents and loads the kernel pool (formatted once, at the first start);
 # the clones' data is on their extents.
