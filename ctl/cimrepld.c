@@ -28,6 +28,7 @@
 
 #include <linux/cimrepl.h>
 
+#include "blockpool.h"
 #include "cimvalues.h"
 #include "daemon.h"
 #include "httpd.h"
@@ -63,6 +64,10 @@ static void usage(FILE *out)
 		"  --configfs DIR      LIO's configfs root (default /sys/kernel/config/target)\n"
 		"  --export-tpg TPG    export every new replica as a LUN of TPG\n"
 		"                      (FABRIC/WWN/tpgt_N, e.g. iscsi/iqn.../tpgt_1)\n"
+		"  --block-pool NAME=DEVICE[,store=BYTES]\n"
+		"                      a pool on a whole, unused block device (its data\n"
+		"                      is lost); repeatable; known pools come back\n"
+		"                      without it\n"
 		"  --check             verify the kernel module and exit\n");
 }
 
@@ -76,6 +81,8 @@ struct options {
 	uint64_t pool_size;
 	const char *configfs;
 	const char *export_tpg;
+	struct blockpool_spec block_pools[8];
+	unsigned int n_block_pools;
 };
 
 static bool parse_listen(const char *text, struct options *o)
@@ -116,11 +123,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "pool-size", required_argument, NULL, 'p' },
 		{ "configfs", required_argument, NULL, 'f' },
 		{ "export-tpg", required_argument, NULL, 'e' },
+		{ "block-pool", required_argument, NULL, 'b' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	char *end, err[512];
 	int c;
 
 	*o = (struct options) {
@@ -166,6 +174,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			o->export_tpg = optarg;
+			break;
+		case 'b':
+			if (o->n_block_pools == sizeof(o->block_pools) /
+			    sizeof(o->block_pools[0])) {
+				fprintf(stderr, "cimrepld: --block-pool: at most %zu\n",
+					sizeof(o->block_pools) /
+					sizeof(o->block_pools[0]));
+				return 2;
+			}
+			if (!blockpool_parse_spec(optarg,
+					&o->block_pools[o->n_block_pools],
+					err, sizeof(err))) {
+				fprintf(stderr, "cimrepld: --block-pool %s\n", err);
+				return 2;
+			}
+			o->n_block_pools++;
 			break;
 		case 'c':
 			o->check = true;
@@ -251,7 +275,7 @@ static void reconcile(struct daemon *d)
 			r.target);
 		/* a target file is kept while its device still exists */
 		if (kernel_volume_get(d->kernel, r.target, &kv))
-			pools_free_target(r.target_file);
+			pools_free_target(d, &r);
 		store_replica_delete(d->store, r.target);
 	}
 	free(rc);
@@ -304,6 +328,9 @@ static void on_event(const struct kernel_event *ev, void *arg)
 			ev->source[0] ? " -> " : "", ev->target,
 			state ? ", CopyState " : "", state ? state : "");
 	pthread_mutex_lock(&d->lock);
+	/* a replica deleted directly: forget it, give back its target */
+	if (ev->event == CIMREPL_EVENT_DELETED)
+		reconcile(d);
 	refresh_jobs(d);
 	pthread_mutex_unlock(&d->lock);
 }
@@ -402,8 +429,16 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* the kernel is the truth; then the default pool is there */
+	/* the kernel is the truth; then the pools are there */
 	reconcile(&d);
+	blockpool_reconcile(&d);
+	for (r = 0; r < (int)o.n_block_pools; r++)
+		if (blockpool_add(&d, &provider.lio, &o.block_pools[r], err,
+				  sizeof(err))) {
+			fprintf(stderr, "cimrepld: --block-pool %s: %s\n",
+				o.block_pools[r].name, err);
+			goto out;
+		}
 	refresh_jobs(&d);
 	if (pools_default(&d, &pool, err, sizeof(err)) ||
 	    pools_bring_up(&d, &pool, err, sizeof(err)))

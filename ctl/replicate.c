@@ -19,6 +19,7 @@
 
 #include "catalog.h"
 #include "pools.h"
+#include "replargs.h"
 #include "replicate.h"
 
 /* What one element of the list needs and what was done for it. */
@@ -61,24 +62,6 @@ static void fail(struct replicate_result *res, uint32_t rc, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(res->description, sizeof(res->description), fmt, ap);
 	va_end(ap);
-}
-
-/* The CIM return code for a kernel errno. */
-static uint32_t rc_of_errno(int err)
-{
-	switch (-err) {
-	case EINVAL:
-	case ENOENT:
-	case EEXIST:
-	case ERANGE:
-		return CIMREPL_RC_INVALID_PARAMETER;
-	case EBUSY:
-		return CIMREPL_RC_IN_USE;
-	case EOPNOTSUPP:
-		return CIMREPL_RC_NOT_SUPPORTED;
-	default:
-		return CIMREPL_RC_FAILED;
-	}
 }
 
 static char sync_letter(uint16_t sync_type)
@@ -324,7 +307,7 @@ static void undo(struct replicate_ctx *c)
 		if (e->kernel_made)
 			kernel_replica_delete(c->d->kernel, e->kernel_name);
 		if (e->loop_made)
-			pools_loop_discard(&e->loop);
+			pools_loop_discard(c->d, &e->loop);
 		if (e->target_freed) {
 			opts.serial = e->target.bs.serial;
 			opts.readonly = e->target.bs.readonly;
@@ -353,7 +336,7 @@ static bool make_targets(struct replicate_ctx *c)
 			/* LIO lets go of the device; the clone will hold it */
 			ret = lio_block_delete(c->lio, e->target.bs.name);
 			if (ret) {
-				fail(res, rc_of_errno(ret),
+				fail(res, replargs_rc_of_errno(ret),
 				     "TargetElements[%zu]: %s", i, lio_error(c->lio));
 				return false;
 			}
@@ -399,11 +382,12 @@ static bool make_replicas(struct replicate_ctx *c)
 	if (ret) {
 		bad = kernel_error_element(c->d->kernel);
 		if (bad >= 0)
-			fail(res, rc_of_errno(ret), "element %d (%s): %s", bad,
-			     c->req->sources[bad], kernel_error(c->d->kernel));
-		else
-			fail(res, rc_of_errno(ret), "the kernel refused: %s",
+			fail(res, replargs_rc_of_errno(ret),
+			     "element %d (%s): %s", bad, c->req->sources[bad],
 			     kernel_error(c->d->kernel));
+		else
+			fail(res, replargs_rc_of_errno(ret),
+			     "the kernel refused: %s", kernel_error(c->d->kernel));
 		return false;
 	}
 	for (i = 0; i < c->req->n; i++) {
@@ -505,7 +489,8 @@ static bool record(struct replicate_ctx *c, bool need_job)
 		if (e->loop_made)
 			snprintf(r.target_file, sizeof(r.target_file), "%s",
 				 e->loop.file);
-		if (store_replica_put(st, &r))
+		if (store_replica_put(st, &r) ||
+		    (e->loop_made && pools_target_commit(c->d, &e->loop)))
 			goto rollback;
 	}
 	if (!store_commit(st))

@@ -19,7 +19,8 @@ packages="qemu-system-x86 busybox-static kmod cpio libnl-genl-3-dev libnl-3-dev
  libsqlite3-dev sqlite3 libxml2-dev libmicrohttpd-dev libgnutls28-dev
  libcurl4-gnutls-dev libcrypt-dev openssl
  sblim-wbemcli libjson-c-dev jq bc linux-source-6.1 xz-utils pkg-config gcc make bc flex bison
- libelf-dev libssl-dev dwarves e2fsprogs util-linux procps curl"
+ libelf-dev libssl-dev dwarves e2fsprogs util-linux procps curl
+ libdevmapper-dev"
 kernel_packages="linux-image-amd64 linux-headers-amd64"
 
 as_root() {

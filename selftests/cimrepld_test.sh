@@ -25,8 +25,9 @@
 #
 # wbemcli 1.6 cannot read a method response with a reference array out
 # parameter (VALUE.REFARRAY: it knows VALUE, VALUE.ARRAY and VALUE.REFERENCE
-# only), so CreateListReplica goes through `wbemcli cmx`, which sends the
-# same request and prints the response's XML. Reference arrays on wbemcli's
+# only; Documentation/cimrepld.rst, "Client notes"), so CreateListReplica
+# goes through `wbemcli cmx`, which sends the same request and prints the
+# response's XML. Reference arrays on wbemcli's
 # command line are split at the '.' before each class name: the host in
 # them is "localhost" and no DeviceID here has a dot.
 #
