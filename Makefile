@@ -84,7 +84,7 @@ ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
 # provider and the HTTP front door.
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
-	ctl/httpd.c
+	ctl/httpd.c ctl/syncops.c ctl/modify.c ctl/syncmethods.c
 DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd 2>/dev/null)
 DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 2>/dev/null) \
 	-lcrypt -lpthread
