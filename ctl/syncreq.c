@@ -46,10 +46,10 @@ bool sync_modify_parse(int argc, char **argv, struct sync_modify_options *o,
 	for (a = 0; a < argc; a++) {
 		const char *opt = argv[a];
 
-		if ((r = option_value(argc, argv, &a, "--operation", &op_text)) > 0)
-			continue;
-		if (!r && (r = option_value(argc, argv, &a, "--wait-for",
-					    &wait_text)) > 0)
+		r = option_value(argc, argv, &a, "--operation", &op_text);
+		if (!r)
+			r = option_value(argc, argv, &a, "--wait-for", &wait_text);
+		if (r > 0)
 			continue;
 		if (r < 0) {
 			say(err, errlen, "%s needs a value", opt);

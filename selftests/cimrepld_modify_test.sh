@@ -359,11 +359,11 @@ if [ -z "$why" ]; then
 	write_all "/dev/$sd0" "$tmp/C"
 fi
 if [ -z "$why" ]; then
-	# ca: copying at 64 KiB/s, 128 s for the whole source
-	"$ctl" kernel sync set --throttle 64 && module_throttle=1
+	# ca: copying at 1 KiB/s: Unsynchronized for the whole test
+	"$ctl" kernel sync set --throttle 1 && module_throttle=1
 	cm "CreateElementReplica.SyncType=8,ElementName=\"$ca\",SourceElement=$(vref "$s0")"
 	[ "$rv" = 4096 ] || why="clone $ca: $(tr '\n' ' ' <"$tmp/cm")"
-	"$ctl" kernel sync set "$(kname "$ca")" --throttle 64
+	"$ctl" kernel sync set "$(kname "$ca")" --throttle 1
 	"$ctl" kernel sync set --throttle 0 && module_throttle=
 fi
 if [ -z "$why" ]; then
