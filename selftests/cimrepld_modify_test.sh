@@ -269,8 +269,7 @@ copy_state()
 state()
 {
 	{
-		wbemcli ein "$U:CIM_StorageVolume" | sort
-		wbemcli ein "$U:CIM_StorageSynchronized" | sort
+		"$ctl" --socket "$sock" storage list
 		"$ctl" --socket "$sock" --json sync list |
 			jq -S 'map({source, target, copy_state})'
 		"$tool" block list | sort
