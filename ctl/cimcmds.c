@@ -483,10 +483,9 @@ int sync_list_cim_cmd(int argc, char **argv)
 	char b1[16], b2[16], b3[16], b4[16], pct[16], when[32];
 	struct cimxml_reply *reply;
 	json_object *array = NULL;
+	struct relationship_filter filter;
 	uint64_t n;
 	size_t i;
-
-	struct relationship_filter filter;
 
 	if (sync_list_filter_parse(argc, argv, &filter))
 		return EXIT_USAGE;
