@@ -1333,6 +1333,7 @@ static const struct command commands[] = {
 	{ "storage", "show", storage_show_cmd },
 	{ "sync", "list", sync_list_cim_cmd },
 	{ "sync", "show", sync_show_cim_cmd },
+	{ "sync", "modify", sync_modify_cim_cmd },
 	{ "job", "list", job_list_cmd },
 	{ "job", "show", job_show_cmd },
 	{ "job", "wait", job_wait_cmd },

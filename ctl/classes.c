@@ -108,6 +108,41 @@ static const struct cim_parameter create_element_replica[] = {
 	PARAM("ErrorDescription", STRING, q_description_out),
 };
 
+/* Modify*Synchronization and GetReplicationRelationships (syncmethods.c) */
+static const struct cim_parameter modify_list_synchronization[] = {
+	PARAM("Operation", UINT16, q_in),
+	PARAMRA("Synchronization", "CIM_Synchronized", q_in),
+	PARAM("ReplicationSettingData", STRING, q_setting),
+	PARAMR("Job", CLASS_JOB, q_out),
+	PARAMRA("SettingsState", "CIM_SettingsDefineState", q_out),
+	PARAM("Force", BOOLEAN, q_in),
+	PARAM("WaitForCopyState", UINT16, q_in),
+	PARAM("ErrorDescription", STRING, q_description_out),
+};
+
+static const struct cim_parameter modify_replica_synchronization[] = {
+	PARAM("Operation", UINT16, q_in),
+	PARAMR("Synchronization", "CIM_Synchronized", q_in),
+	PARAM("ReplicationSettingData", STRING, q_setting),
+	PARAMRA("SyncPair", CLASS_SYNC, q_in),
+	PARAMR("Job", CLASS_JOB, q_out),
+	PARAMR("SettingsState", "CIM_SettingsDefineState", q_out),
+	PARAM("Force", BOOLEAN, q_in),
+	PARAM("WaitForCopyState", UINT16, q_in),
+	PARAM("ErrorDescription", STRING, q_description_out),
+};
+
+static const struct cim_parameter get_replication_relationships[] = {
+	PARAM("Type", UINT16, q_in),
+	PARAM("SyncType", UINT16, q_in),
+	PARAM("Mode", UINT16, q_in),
+	PARAM("Locality", UINT16, q_in),
+	PARAM("CopyState", UINT16, q_in),
+	PARAMR("Job", CLASS_JOB, q_out),
+	PARAMRA("Synchronizations", "CIM_Synchronized", q_out),
+	PARAM("ErrorDescription", STRING, q_description_out),
+};
+
 static const struct cim_method service_methods[] = {
 	{ .name = "CreateListReplica", .return_type = CIM_TYPE_UINT32,
 	  .class_origin = CLASS_SERVICE,
@@ -117,6 +152,18 @@ static const struct cim_method service_methods[] = {
 	  .class_origin = CLASS_SERVICE,
 	  .parameters = create_element_replica,
 	  .n_parameters = N(create_element_replica) },
+	{ .name = "ModifyListSynchronization", .return_type = CIM_TYPE_UINT32,
+	  .class_origin = CLASS_SERVICE,
+	  .parameters = modify_list_synchronization,
+	  .n_parameters = N(modify_list_synchronization) },
+	{ .name = "ModifyReplicaSynchronization", .return_type = CIM_TYPE_UINT32,
+	  .class_origin = CLASS_SERVICE,
+	  .parameters = modify_replica_synchronization,
+	  .n_parameters = N(modify_replica_synchronization) },
+	{ .name = "GetReplicationRelationships", .return_type = CIM_TYPE_UINT32,
+	  .class_origin = CLASS_SERVICE,
+	  .parameters = get_replication_relationships,
+	  .n_parameters = N(get_replication_relationships) },
 };
 
 static const struct cim_property_decl service_props[] = {

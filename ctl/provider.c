@@ -27,6 +27,7 @@
 #include "provider.h"
 #include "replargs.h"
 #include "replicate.h"
+#include "syncmethods.h"
 
 struct call {
 	struct provider *p;
@@ -448,6 +449,8 @@ static char *dispatch_extrinsic(struct call *c)
 			return error_doc(c, CIM_ERR_NOT_FOUND,
 					 "no such replication service");
 	}
+	if (syncmethods_handles(m->name))
+		return syncmethods_call(c->p, c->req, m, &c->r, &c->len);
 	return method_create(c, m, !strcasecmp(m->name, "CreateListReplica"));
 }
 

@@ -21,6 +21,7 @@
 #include "pools.h"
 #include "replargs.h"
 #include "replicate.h"
+#include "syncops.h"
 
 /* What one element of the list needs and what was done for it. */
 struct element {
@@ -438,9 +439,11 @@ static bool make_backstores(struct replicate_ctx *c)
 	return true;
 }
 
+/* In @wait_state, and not in the middle of an operation (a restore). */
 static bool reached(const struct kernel_sync *s, int wait_state)
 {
-	return s->copy_state == wait_state;
+	return s->copy_state == wait_state &&
+	       !syncop_in_progress(s->progress_status);
 }
 
 /* Step 5: the replicas and their job, in one transaction. */
