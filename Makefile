@@ -80,11 +80,15 @@ ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(CTL_CIM_CFLAGS) -o $@ ctl/cimreplctl.c \
 		$(CTL_CIM_SRC) $(CTL_COMMON) $(NL_LIBS) $(CTL_CIM_LIBS)
 
+# What clients discover: capabilities, interop profiles, associations.
+DISCOVERY_SRC := ctl/capabilities.c ctl/classes_discovery.c ctl/interop.c \
+	ctl/assoc.c ctl/assocfilter.c
+
 # The daemon: CIM-XML codec (libxml2), store (SQLite), LIO, pools, the
 # provider and the HTTP front door.
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
-	ctl/httpd.c
+	ctl/httpd.c $(DISCOVERY_SRC)
 DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd 2>/dev/null)
 DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 2>/dev/null) \
 	-lcrypt -lpthread
