@@ -71,7 +71,8 @@ userspace: ctl/cimreplctl ctl/cimrepld
 
 # The CLI: `kernel` commands over netlink, the others a CIM-XML client of
 # cimrepld (libxml2 codec, libcurl transport).
-CTL_CIM_SRC := ctl/cimcmds.c ctl/clireq.c ctl/cim.c ctl/cimxml.c ctl/cimclient.c
+CTL_CIM_SRC := ctl/cimcmds.c ctl/clireq.c ctl/cim.c ctl/cimxml.c ctl/cimclient.c \
+	ctl/capscmd.c
 CTL_CIM_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 CTL_CIM_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null)
 

@@ -155,6 +155,11 @@ out:
 	return reply;
 }
 
+struct cimxml_reply *cim_call(const struct cim_request *req, const char *what)
+{
+	return call(req, what);
+}
+
 /* EnumerateInstances of @classname; NULL (said why) on failure. */
 static struct cimxml_reply *enumerate(const char *classname, const char *what)
 {

@@ -34,6 +34,14 @@ double monotonic_seconds(void);
 void sleep_seconds(double seconds);
 void wait_bar(char *bar, unsigned int percent);
 
+/*
+ * Send @req to cimrepld and parse its answer; NULL after one line on
+ * stderr naming @what when there is none, or it is a CIM error.
+ */
+struct cim_request;
+struct cimxml_reply;
+struct cimxml_reply *cim_call(const struct cim_request *req, const char *what);
+
 /* The CIM commands: argc/argv are the arguments after OBJECT VERB. */
 int replica_create_cim_cmd(int argc, char **argv);
 int storage_list_cmd(int argc, char **argv);
@@ -44,5 +52,6 @@ int job_list_cmd(int argc, char **argv);
 int job_show_cmd(int argc, char **argv);
 int job_wait_cmd(int argc, char **argv);
 int pool_list_cim_cmd(int argc, char **argv);
+int capabilities_show_cmd(int argc, char **argv);	/* capscmd.c */
 
 #endif /* CIMREPL_CIMREPLCTL_H */
