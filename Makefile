@@ -41,7 +41,7 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 	selftests/clone_test selftests/crash_test
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
-	tests/unit/lio_test
+	tests/unit/lio_test tests/unit/discovery_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -127,6 +127,15 @@ tests/unit/clireq_test: tests/unit/clireq_test.c ctl/clireq.c ctl/cimvalues.c \
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(XML_CFLAGS) -o $@ $< ctl/clireq.c ctl/cimvalues.c $(CIMXML_SRC) \
 		$(XML_LIBS)
+
+# Association filters and capabilities (what clients discover).
+tests/unit/discovery_test: tests/unit/discovery_test.c ctl/assocfilter.c \
+		ctl/capabilities.c ctl/classes.c ctl/classes_discovery.c \
+		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) $(NL_CFLAGS) -o $@ $< ctl/assocfilter.c \
+		ctl/capabilities.c ctl/classes.c ctl/classes_discovery.c \
+		$(CIMXML_SRC) $(XML_LIBS)
 
 tests/unit/cimxml_corpus_test: tests/fuzz/replay.c tests/fuzz/cimxml_fuzz.c \
 		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)

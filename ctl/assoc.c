@@ -339,18 +339,27 @@ static int enum_synchronized(struct walk *w, struct model_list *out)
 	return model_enumerate(w->d, w->lio, classes_find(CLASS_SYNC), out);
 }
 
-/* The association classes, and how their instances are made. */
+/*
+ * The association classes: the classes of the instances at their two ends
+ * (an operation skips the associations that cannot reach its object,
+ * without making their instances), and how their instances are made.
+ */
 static const struct {
 	const char *name;
+	const char *ends[2];
 	int (*enumerate)(struct walk *w, struct model_list *out);
 } associations[] = {
-	{ CLASS_HOSTED_SERVICE, enum_hosted_service },
-	{ CLASS_ELEMENT_CAPABILITIES, enum_element_capabilities },
-	{ CLASS_CONFORMS_TO_PROFILE, enum_conforms_to_profile },
-	{ CLASS_ALLOCATED_FROM_POOL, enum_allocated_from_pool },
-	{ CLASS_OWNING_JOB, enum_owning_job },
-	{ CLASS_AFFECTED_JOB, enum_affected_job },
-	{ CLASS_SYNC, enum_synchronized },
+	{ CLASS_HOSTED_SERVICE, { CLASS_SYSTEM, CLASS_SERVICE },
+	  enum_hosted_service },
+	{ CLASS_ELEMENT_CAPABILITIES, { CLASS_SERVICE, CLASS_CAPABILITIES },
+	  enum_element_capabilities },
+	{ CLASS_CONFORMS_TO_PROFILE, { CLASS_PROFILE, CLASS_SERVICE },
+	  enum_conforms_to_profile },
+	{ CLASS_ALLOCATED_FROM_POOL, { CLASS_POOL, CLASS_VOLUME },
+	  enum_allocated_from_pool },
+	{ CLASS_OWNING_JOB, { CLASS_SERVICE, CLASS_JOB }, enum_owning_job },
+	{ CLASS_AFFECTED_JOB, { CLASS_VOLUME, CLASS_JOB }, enum_affected_job },
+	{ CLASS_SYNC, { CLASS_VOLUME, CLASS_VOLUME }, enum_synchronized },
 };
 
 int assoc_enumerate(struct daemon *d, struct lio *lio,
@@ -539,7 +548,9 @@ char *assoc_operation(struct daemon *d, struct lio *lio,
 		size_t j;
 
 		if (!ac || !interop_namespace_has_class(req->namespace, ac) ||
-		    (filter && !classes_is_a(ac, filter)))
+		    (filter && !classes_is_a(ac, filter)) ||
+		    (strcasecmp(associations[i].ends[0], cls->name) &&
+		     strcasecmp(associations[i].ends[1], cls->name)))
 			continue;
 		part = (struct model_list){ 0 };
 		if (associations[i].enumerate(&w, &part)) {
