@@ -147,6 +147,7 @@ daemon_start()
 	done
 }
 
+# shellcheck disable=SC2317 # run by cleanup, from the trap
 teardown()
 {
 	if [ -n "$dpid" ]; then
@@ -301,7 +302,7 @@ for m in GetSupportedOperations:SupportedOperations:ModifyReplicaSynchronization
 	if grep -q "$modify" "$tmp/gc"; then
 		w_snap=15,19 w_clone=2,8,14 w_broken=2,14
 	else
-		w_snap= w_clone= w_broken=
+		w_snap='' w_clone='' w_broken=''
 	fi
 	cm "$get" ReplicationType=6
 	snap_ops=$(out cm "$param") snap_rc=$(rc cm "$get")

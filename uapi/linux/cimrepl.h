@@ -674,7 +674,6 @@ enum cimrepl_element_effect {
 	CIMREPL_EFFECT_CREATE = 5,
 };
 
-
 /* CIM_ConcreteJob.JobState */
 enum cimrepl_job_state {
 	CIMREPL_JOB_NEW = 2,
