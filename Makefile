@@ -129,13 +129,12 @@ tests/unit/clireq_test: tests/unit/clireq_test.c ctl/clireq.c ctl/cimvalues.c \
 		$(XML_LIBS)
 
 # Association filters and capabilities (what clients discover).
-tests/unit/discovery_test: tests/unit/discovery_test.c ctl/assocfilter.c \
-		ctl/capabilities.c ctl/classes.c ctl/classes_discovery.c \
-		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+DISCOVERY_TEST_SRC := ctl/assocfilter.c ctl/capabilities.c ctl/classes.c \
+	ctl/classes_discovery.c ctl/interop.c $(CIMXML_SRC)
+tests/unit/discovery_test: tests/unit/discovery_test.c $(DISCOVERY_TEST_SRC) \
+		$(CTL_HEADERS) $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
-		$(XML_CFLAGS) $(NL_CFLAGS) -o $@ $< ctl/assocfilter.c \
-		ctl/capabilities.c ctl/classes.c ctl/classes_discovery.c \
-		$(CIMXML_SRC) $(XML_LIBS)
+		$(XML_CFLAGS) $(NL_CFLAGS) -o $@ $< $(DISCOVERY_TEST_SRC) $(XML_LIBS)
 
 tests/unit/cimxml_corpus_test: tests/fuzz/replay.c tests/fuzz/cimxml_fuzz.c \
 		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)

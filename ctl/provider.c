@@ -103,10 +103,10 @@ static char *op_enumerate_class_names(struct call *c, bool classes)
 	size_t n, i, found = 0;
 
 	all = classes_all(&n);
-	for (i = 0; i < n && found < CLASSES_MAX; i++)
+	for (i = 0; i < n && found < CLASSES_MAX; i++) {
 		if (!interop_namespace_has_class(c->req->namespace, all[i]))
 			continue;
-		else if (!name || (all[i]->superclass &&
+		if (!name || (all[i]->superclass &&
 			      !strcasecmp(all[i]->superclass, name)) ||
 		    (bool_param(c, "DeepInheritance", false) &&
 		     classes_is_a(all[i], name) &&
@@ -114,6 +114,7 @@ static char *op_enumerate_class_names(struct call *c, bool classes)
 			list[found] = all[i];
 			names[found++] = all[i]->name;
 		}
+	}
 	if (classes)
 		return cimxml_respond_classes(&c->r, list, found,
 					      CIMXML_CLASS_QUALIFIERS, &c->len);
@@ -750,6 +751,7 @@ static char *call_capabilities(struct call *c)
 static char *dispatch_extrinsic(struct call *c)
 {
 	const struct cim_path *target = c->req->target;
+	const struct cim_class *cls;
 	const struct cim_method *m;
 	struct model_list all;
 	char *doc;
@@ -758,9 +760,8 @@ static char *dispatch_extrinsic(struct call *c)
 	if (!target || !target->classname)
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "a method call needs an object");
-	if (classes_find(target->classname) &&
-	    !interop_namespace_has_class(c->req->namespace,
-					 classes_find(target->classname)))
+	cls = classes_find(target->classname);
+	if (cls && !interop_namespace_has_class(c->req->namespace, cls))
 		return error_doc(c, CIM_ERR_INVALID_CLASS,
 				 "class %s is not served in %s",
 				 target->classname, c->req->namespace);

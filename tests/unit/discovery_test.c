@@ -18,6 +18,7 @@
 #include "capabilities.h"
 #include "classes.h"
 #include "cimxml.h"
+#include "interop.h"
 #include "kselftest_harness.h"
 
 /* Paths and associations */
@@ -617,6 +618,47 @@ TEST(every_capabilities_method_is_declared_for_wbemcli)
 		EXPECT_TRUE(has_type);
 	}
 	EXPECT_FALSE(caps_has_method("GetSupportedMaximum"));
+}
+
+/* Namespaces */
+
+TEST(interop_holds_the_profiles_root_cimv2_the_rest)
+{
+	const struct cim_class *profile = classes_find(CLASS_PROFILE);
+	const struct cim_class *conforms = classes_find(CLASS_CONFORMS_TO_PROFILE);
+	const struct cim_class *volume = classes_find(CLASS_VOLUME);
+	struct daemon d = { .system_name = "host1" };
+	struct model_list profiles = { 0 };
+	const struct cim_param *p;
+	size_t n;
+
+	EXPECT_TRUE(interop_namespace_served("interop"));
+	EXPECT_TRUE(interop_namespace_served("root/interop"));
+	EXPECT_TRUE(interop_namespace_served("ROOT/CIMV2"));
+	EXPECT_FALSE(interop_namespace_served("root/interop2"));
+	EXPECT_FALSE(interop_namespace_served(NULL));
+	EXPECT_TRUE(interop_namespace_has_class("interop", profile));
+	EXPECT_FALSE(interop_namespace_has_class("root/cimv2", profile));
+	EXPECT_TRUE(interop_namespace_has_class("root/interop", conforms));
+	EXPECT_TRUE(interop_namespace_has_class("root/cimv2", conforms));
+	EXPECT_FALSE(interop_namespace_has_class("interop", volume));
+	EXPECT_TRUE(interop_namespace_has_class("root/cimv2", volume));
+
+	/* one profile: SNIA Replication Services, its path in interop */
+	interop_profiles(&n);
+	EXPECT_EQ(1, n);
+	ASSERT_EQ(0, interop_enumerate_profiles(&d, &profiles));
+	ASSERT_EQ(1, profiles.n);
+	EXPECT_STREQ("interop", profiles.items[0]->path->namespace);
+	EXPECT_STREQ("host1", profiles.items[0]->path->host);
+	p = cim_instance_prop(profiles.items[0], "RegisteredOrganization");
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("11", cim_value_get_string(&p->value, 0));
+	p = cim_instance_prop(profiles.items[0], "RegisteredName");
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("Replication Services", cim_value_get_string(&p->value, 0));
+	cim_instance_free(profiles.items[0]);
+	free(profiles.items);
 }
 
 TEST_HARNESS_MAIN
