@@ -41,7 +41,8 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 	selftests/clone_test selftests/crash_test
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
-	tests/unit/lio_test tests/unit/replargs_test tests/unit/syncops_test
+	tests/unit/lio_test tests/unit/replargs_test tests/unit/syncops_test \
+	tests/unit/discovery_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -72,7 +73,7 @@ userspace: ctl/cimreplctl ctl/cimrepld
 # The CLI: `kernel` commands over netlink, the others a CIM-XML client of
 # cimrepld (libxml2 codec, libcurl transport).
 CTL_CIM_SRC := ctl/cimcmds.c ctl/clireq.c ctl/cim.c ctl/cimxml.c ctl/cimclient.c \
-	ctl/synccmds.c ctl/syncreq.c ctl/syncops.c
+	ctl/synccmds.c ctl/syncreq.c ctl/syncops.c ctl/capscmd.c
 CTL_CIM_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 CTL_CIM_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null)
 
@@ -81,12 +82,16 @@ ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(CTL_CIM_CFLAGS) -o $@ ctl/cimreplctl.c \
 		$(CTL_CIM_SRC) $(CTL_COMMON) $(NL_LIBS) $(CTL_CIM_LIBS)
 
+# What clients discover: capabilities, interop profiles, associations.
+DISCOVERY_SRC := ctl/capabilities.c ctl/classes_discovery.c ctl/interop.c \
+	ctl/assoc.c ctl/assocfilter.c
+
 # The daemon: CIM-XML codec (libxml2), store (SQLite), LIO, pools, the
 # provider and the HTTP front door.
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
 	ctl/replargs.c ctl/blockpool.c ctl/dmlinear.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
-	ctl/httpd.c ctl/syncops.c ctl/modify.c ctl/syncmethods.c
+	ctl/httpd.c ctl/syncops.c ctl/modify.c ctl/syncmethods.c $(DISCOVERY_SRC)
 DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd 2>/dev/null)
 DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 devmapper 2>/dev/null) \
 	-lcrypt -lpthread
@@ -138,6 +143,14 @@ tests/unit/syncops_test: tests/unit/syncops_test.c ctl/syncops.c ctl/syncreq.c \
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(XML_CFLAGS) -o $@ $< ctl/syncops.c ctl/syncreq.c ctl/clireq.c \
 		ctl/cimvalues.c $(CIMXML_SRC) $(XML_LIBS)
+
+# Association filters and capabilities (what clients discover).
+DISCOVERY_TEST_SRC := ctl/assocfilter.c ctl/capabilities.c ctl/classes.c \
+	ctl/classes_discovery.c ctl/interop.c $(CIMXML_SRC)
+tests/unit/discovery_test: tests/unit/discovery_test.c $(DISCOVERY_TEST_SRC) \
+		$(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) $(NL_CFLAGS) -o $@ $< $(DISCOVERY_TEST_SRC) $(XML_LIBS)
 
 tests/unit/cimxml_corpus_test: tests/fuzz/replay.c tests/fuzz/cimxml_fuzz.c \
 		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)

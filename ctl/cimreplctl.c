@@ -55,6 +55,7 @@ static void usage(FILE *out)
 		"  job show ID                          one job\n"
 		"  job wait ID [--timeout SEC]          wait for a job to end\n"
 		"  pool list                            every CIM_StoragePool\n"
+		"  capabilities [show]                  what the service supports\n"
 		"\n"
 		"The module itself (netlink; no SMI-S method, or diagnostics):\n"
 		"  kernel info                          the module's API version and capabilities\n"
@@ -1338,6 +1339,7 @@ static const struct command commands[] = {
 	{ "job", "show", job_show_cmd },
 	{ "job", "wait", job_wait_cmd },
 	{ "pool", "list", pool_list_cim_cmd },
+	{ "capabilities", "show", capabilities_show_cmd },
 	/* short aliases of `kernel volume ...` */
 	{ "volume", "create", volume_create_cmd },
 	{ "volume", "delete", volume_delete_cmd },
@@ -1448,6 +1450,12 @@ int main(int argc, char **argv)
 		argv++;
 		if (argc >= 1 && !strcmp(argv[0], "info"))
 			return kernel_info_cmd(argc - 1, argv + 1);
+	}
+	if (!kernel && argc == 1 && !strcmp(argv[0], "capabilities")) {
+		static char *show[] = { "capabilities", "show", NULL };
+
+		argc = 2;	/* `capabilities` is `capabilities show` */
+		argv = show;
 	}
 	if (argc < 2) {
 		fprintf(stderr, "cimreplctl: missing %sOBJECT VERB (try --help)\n",

@@ -70,5 +70,6 @@ int job_list_cmd(int argc, char **argv);
 int job_show_cmd(int argc, char **argv);
 int job_wait_cmd(int argc, char **argv);
 int pool_list_cim_cmd(int argc, char **argv);
+int capabilities_show_cmd(int argc, char **argv);	/* capscmd.c */
 
 #endif /* CIMREPL_CIMREPLCTL_H */

@@ -174,16 +174,6 @@ static const struct cim_property_decl service_props[] = {
 	PROP("Started", BOOLEAN), PROP("PrimaryOwnerName", STRING),
 };
 
-static const struct cim_property_decl capabilities_props[] = {
-	KEY("InstanceID", STRING), MANAGED_ELEMENT,
-	PROPA("SupportedReplicationTypes", UINT16),
-	PROPA("SupportedAsynchronousActions", UINT16),
-	PROPA("SupportedSynchronousActions", UINT16),
-	PROPA("SupportedModifyOperations", UINT16),
-	PROPA("SupportedCopyStates", UINT16),
-	PROPA("SupportedConsistency", UINT16),
-};
-
 static const struct cim_property_decl volume_props[] = {
 	MANAGED_SYSTEM_ELEMENT,
 	KEY("SystemCreationClassName", STRING), KEY("SystemName", STRING),
@@ -243,10 +233,6 @@ static const struct cim_class service_class = {
 	.properties = service_props, .n_properties = N(service_props),
 	.methods = service_methods, .n_methods = N(service_methods),
 };
-static const struct cim_class capabilities_class = {
-	.name = CLASS_CAPABILITIES, .superclass = "CIM_Capabilities",
-	.properties = capabilities_props, .n_properties = N(capabilities_props),
-};
 static const struct cim_class volume_class = {
 	.name = CLASS_VOLUME, .superclass = "CIM_StorageExtent",
 	.properties = volume_props, .n_properties = N(volume_props),
@@ -270,8 +256,13 @@ static const struct cim_class setting_class = {
 };
 
 static const struct cim_class *const all_classes[] = {
-	&service_class, &capabilities_class, &volume_class, &pool_class,
+	&service_class, &classes_capabilities, &volume_class, &pool_class,
 	&sync_class, &job_class, &setting_class,
+	/* discovery (classes_discovery.c) */
+	&classes_system, &classes_profile, &classes_hosted_service,
+	&classes_element_capabilities, &classes_allocated_from_pool,
+	&classes_owning_job, &classes_affected_job,
+	&classes_conforms_to_profile,
 };
 
 /* Each class's ancestors, nearest first (CIM schema 2.41). */
@@ -282,7 +273,7 @@ static const struct {
 	{ &service_class, { "CIM_Service", "CIM_EnabledLogicalElement",
 			    "CIM_LogicalElement", "CIM_ManagedSystemElement",
 			    "CIM_ManagedElement" } },
-	{ &capabilities_class, { "CIM_Capabilities", "CIM_ManagedElement" } },
+	{ &classes_capabilities, { "CIM_Capabilities", "CIM_ManagedElement" } },
 	{ &volume_class, { "CIM_StorageExtent", "CIM_LogicalDevice",
 			   "CIM_EnabledLogicalElement", "CIM_LogicalElement",
 			   "CIM_ManagedSystemElement", "CIM_ManagedElement" } },
@@ -292,6 +283,13 @@ static const struct {
 	{ &job_class, { "CIM_Job", "CIM_LogicalElement",
 			"CIM_ManagedSystemElement", "CIM_ManagedElement" } },
 	{ &setting_class, { "CIM_SettingData", "CIM_ManagedElement" } },
+	{ &classes_system, { "CIM_System", "CIM_EnabledLogicalElement",
+			     "CIM_LogicalElement", "CIM_ManagedSystemElement",
+			     "CIM_ManagedElement" } },
+	{ &classes_profile, { "CIM_RegisteredSpecification",
+			      "CIM_ManagedElement" } },
+	{ &classes_hosted_service, { "CIM_HostedDependency", "CIM_Dependency" } },
+	{ &classes_allocated_from_pool, { "CIM_Dependency" } },
 };
 
 const struct cim_class *classes_find(const char *name)

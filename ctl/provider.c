@@ -21,8 +21,11 @@
 
 #include <linux/cimrepl.h>
 
+#include "assoc.h"
+#include "capabilities.h"
 #include "cimxml.h"
 #include "classes.h"
+#include "interop.h"
 #include "model.h"
 #include "provider.h"
 #include "replargs.h"
@@ -76,15 +79,17 @@ static bool bool_param(struct call *c, const char *name, bool dflt)
 	return v && cim_value_get_bool(v, 0, &value) ? value : dflt;
 }
 
-/* The served classes that are @name or inherit from it. */
-static size_t classes_of(const char *name, const struct cim_class **out)
+/* The classes served in the namespace that are @name or inherit from it. */
+static size_t classes_of(struct call *c, const char *name,
+			 const struct cim_class **out)
 {
 	const struct cim_class *const *all;
 	size_t n, i, found = 0;
 
 	all = classes_all(&n);
-	for (i = 0; i < n; i++)
-		if (classes_is_a(all[i], name))
+	for (i = 0; i < n && found < CLASSES_MAX; i++)
+		if (classes_is_a(all[i], name) &&
+		    interop_namespace_has_class(c->req->namespace, all[i]))
 			out[found++] = all[i];
 	return found;
 }
@@ -93,12 +98,14 @@ static char *op_enumerate_class_names(struct call *c, bool classes)
 {
 	const char *name = class_name_param(c);
 	const struct cim_class *const *all;
-	const struct cim_class *list[16];
-	const char *names[16];
+	const struct cim_class *list[CLASSES_MAX];
+	const char *names[CLASSES_MAX];
 	size_t n, i, found = 0;
 
 	all = classes_all(&n);
-	for (i = 0; i < n && found < 16; i++)
+	for (i = 0; i < n && found < CLASSES_MAX; i++) {
+		if (!interop_namespace_has_class(c->req->namespace, all[i]))
+			continue;
 		if (!name || (all[i]->superclass &&
 			      !strcasecmp(all[i]->superclass, name)) ||
 		    (bool_param(c, "DeepInheritance", false) &&
@@ -107,6 +114,7 @@ static char *op_enumerate_class_names(struct call *c, bool classes)
 			list[found] = all[i];
 			names[found++] = all[i]->name;
 		}
+	}
 	if (classes)
 		return cimxml_respond_classes(&c->r, list, found,
 					      CIMXML_CLASS_QUALIFIERS, &c->len);
@@ -123,7 +131,7 @@ static char *op_get_class(struct call *c)
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "GetClass needs ClassName");
 	cls = classes_find(name);
-	if (!cls)
+	if (!cls || !interop_namespace_has_class(c->req->namespace, cls))
 		return error_doc(c, CIM_ERR_NOT_FOUND,
 				 "class %s is not served here", name);
 	if (bool_param(c, "IncludeQualifiers", true))
@@ -136,7 +144,7 @@ static char *op_get_class(struct call *c)
 /* Every instance of the classes @name names; NULL doc on error. */
 static char *collect(struct call *c, const char *name, struct model_list *all)
 {
-	const struct cim_class *list[16];
+	const struct cim_class *list[CLASSES_MAX];
 	struct model_list part;
 	size_t n, i, j;
 
@@ -145,7 +153,7 @@ static char *collect(struct call *c, const char *name, struct model_list *all)
 	if (!name)
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "the operation needs ClassName");
-	n = classes_of(name, list);
+	n = classes_of(c, name, list);
 	if (!n)
 		return error_doc(c, CIM_ERR_INVALID_CLASS,
 				 "class %s is not served here", name);
@@ -411,9 +419,37 @@ out:
 	return doc;
 }
 
+/* The Get* methods of CIM_ReplicationServiceCapabilities (capabilities.c). */
+static char *call_capabilities(struct call *c)
+{
+	const struct cim_path *target = c->req->target;
+	struct model_list all;
+	bool ours = !target->n_keys;
+	char *doc;
+	size_t i;
+
+	if (!caps_has_method(c->req->method))
+		return error_doc(c, CIM_ERR_METHOD_NOT_FOUND, "%s has no method %s",
+				 CLASS_CAPABILITIES, c->req->method);
+	if (target->n_keys) {
+		doc = collect(c, CLASS_CAPABILITIES, &all);
+		if (doc)
+			return doc;
+		for (i = 0; i < all.n && !ours; i++)
+			ours = model_path_equal(all.items[i]->path, target);
+		model_list_free(&all);
+	}
+	if (!ours)
+		return error_doc(c, CIM_ERR_NOT_FOUND,
+				 "no such replication service capabilities");
+	return caps_invoke(&c->d->caps, classes_find(CLASS_SERVICE), c->req,
+			   &c->r, &c->len);
+}
+
 static char *dispatch_extrinsic(struct call *c)
 {
 	const struct cim_path *target = c->req->target;
+	const struct cim_class *cls;
 	const struct cim_method *m;
 	struct model_list all;
 	char *doc;
@@ -422,6 +458,13 @@ static char *dispatch_extrinsic(struct call *c)
 	if (!target || !target->classname)
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "a method call needs an object");
+	cls = classes_find(target->classname);
+	if (cls && !interop_namespace_has_class(c->req->namespace, cls))
+		return error_doc(c, CIM_ERR_INVALID_CLASS,
+				 "class %s is not served in %s",
+				 target->classname, c->req->namespace);
+	if (!strcasecmp(target->classname, CLASS_CAPABILITIES))
+		return call_capabilities(c);
 	if (strcasecmp(target->classname, CLASS_SERVICE)) {
 		if (classes_find(target->classname))
 			return error_doc(c, CIM_ERR_METHOD_NOT_FOUND,
@@ -470,6 +513,8 @@ static char *dispatch_intrinsic(struct call *c)
 		return op_enumerate_instances(c, false);
 	if (!strcasecmp(op, "GetInstance"))
 		return op_get_instance(c);
+	if (assoc_is_operation(op))
+		return assoc_operation(c->d, &c->p->lio, c->req, &c->r, &c->len);
 	return error_doc(c, CIM_ERR_NOT_SUPPORTED,
 			 "%s is not supported by this server", op);
 }
@@ -519,11 +564,11 @@ int provider_handle(void *arg, const struct cim_httpd_request *hreq,
 	};
 
 	pthread_mutex_lock(&p->d->lock);
-	if (!req->namespace || strcasecmp(req->namespace, DAEMON_NAMESPACE))
+	if (!interop_namespace_served(req->namespace))
 		doc = error_doc(&c, CIM_ERR_INVALID_NAMESPACE,
-				"namespace %s is not served here (%s is)",
+				"namespace %s is not served here (%s and %s are)",
 				req->namespace ? req->namespace : "(none)",
-				DAEMON_NAMESPACE);
+				DAEMON_NAMESPACE, DAEMON_INTEROP_NAMESPACE);
 	else if (req->intrinsic)
 		doc = dispatch_intrinsic(&c);
 	else
