@@ -28,10 +28,11 @@ XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 # The CIM-XML front door's HTTP transport: the server (libmicrohttpd,
 # passwords checked with libcrypt) and cimreplctl's client (libcurl).
-HTTPD_SRC := ctl/httpd.c ctl/cimclient.c
-HTTPD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd libcurl libcrypt 2>/dev/null)
-HTTPD_LIBS = $(shell pkg-config --libs libmicrohttpd libcurl libcrypt 2>/dev/null) \
-	-lcrypt -lpthread
+# TLS (GnuTLS, the certificate checks of ctl/tls.c) and PAM (ctl/auth_pam.c).
+HTTPD_SRC := ctl/httpd.c ctl/cimclient.c ctl/tls.c ctl/auth_pam.c
+HTTPD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd libcurl libcrypt gnutls 2>/dev/null)
+HTTPD_LIBS = $(shell pkg-config --libs libmicrohttpd libcurl libcrypt gnutls 2>/dev/null) \
+	-lcrypt -lpam -lpthread
 
 CTL_COMMON := ctl/kernel.c ctl/cimvalues.c
 CTL_HEADERS := $(wildcard ctl/*.h) uapi/linux/cimrepl.h
@@ -41,7 +42,7 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 	selftests/clone_test selftests/crash_test
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
-	tests/unit/lio_test
+	tests/unit/lio_test tests/unit/httpd_tls_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -84,10 +85,10 @@ ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
 # provider and the HTTP front door.
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
-	ctl/httpd.c
-DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd 2>/dev/null)
-DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 2>/dev/null) \
-	-lcrypt -lpthread
+	ctl/httpd.c ctl/tls.c ctl/auth_pam.c
+DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd gnutls libcurl 2>/dev/null)
+DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 gnutls libcurl 2>/dev/null) \
+	-lcrypt -lpam -lpthread
 
 ctl/cimrepld: ctl/cimrepld.c $(DAEMON_SRC) $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(DAEMON_CFLAGS) -o $@ ctl/cimrepld.c \
@@ -107,6 +108,11 @@ tests/unit/store_test: tests/unit/store_test.c ctl/store.c ctl/store.h $(SETUP_S
 		-o $@ $< ctl/store.c -lsqlite3
 
 tests/unit/httpd_test: tests/unit/httpd_test.c $(HTTPD_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
+
+tests/unit/httpd_tls_test: tests/unit/httpd_tls_test.c $(HTTPD_SRC) $(CTL_HEADERS) \
+		$(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
 

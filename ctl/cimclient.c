@@ -230,6 +230,12 @@ int cim_client_call(const struct cim_client_config *cfg,
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
 	if (cfg->url) {
+		if (cfg->cacert)
+			curl_easy_setopt(curl, CURLOPT_CAINFO, cfg->cacert);
+		if (cfg->insecure) {
+			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+		}
 		if (cfg->user) {
 			curl_easy_setopt(curl, CURLOPT_HTTPAUTH,
 					 (long)CURLAUTH_BASIC);
