@@ -42,7 +42,7 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 	selftests/clone_test selftests/crash_test
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
-	tests/unit/lio_test tests/unit/httpd_tls_test
+	tests/unit/lio_test tests/unit/httpd_tls_test tests/unit/indication_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -85,7 +85,8 @@ ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
 # provider and the HTTP front door.
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
-	ctl/httpd.c ctl/tls.c ctl/auth_pam.c
+	ctl/httpd.c ctl/tls.c ctl/auth_pam.c \
+	ctl/cql.c ctl/cimxml_export.c ctl/export.c ctl/indications.c
 DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd gnutls libcurl 2>/dev/null)
 DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 gnutls libcurl 2>/dev/null) \
 	-lcrypt -lpam -lpthread
@@ -115,6 +116,13 @@ tests/unit/httpd_tls_test: tests/unit/httpd_tls_test.c $(HTTPD_SRC) $(CTL_HEADER
 		$(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
+
+# Indications: the filter query subset and the export request.
+tests/unit/indication_test: tests/unit/indication_test.c ctl/cql.c \
+		ctl/cimxml_export.c $(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/cql.c ctl/cimxml_export.c $(CIMXML_SRC) \
+		$(XML_LIBS)
 
 # The codec's tests, and the fuzz corpus replayed without libFuzzer.
 tests/unit/cimxml_test: tests/unit/cimxml_test.c $(CIMXML_SRC) $(CTL_HEADERS) \

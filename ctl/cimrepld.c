@@ -32,6 +32,7 @@
 #include "auth_pam.h"
 #include "daemon.h"
 #include "httpd.h"
+#include "indications.h"
 #include "kernel.h"
 #include "pools.h"
 #include "provider.h"
@@ -67,6 +68,8 @@ static void usage(FILE *out)
 		"  --auth file|pam     who checks HTTP Basic passwords on TCP and TLS:\n"
 		"                      the credentials file (default) or PAM\n"
 		"  --pam-service NAME  PAM service for --auth pam (default " AUTH_PAM_SERVICE ")\n"
+		"  --listener-cacert FILE  CA certificates (PEM) that https:// indication\n"
+		"                      listeners are verified with (default: the system's)\n"
 		"  --pool-size BYTES   size of the default pool's store (default 4 GiB,\n"
 		"                      sparse)\n"
 		"  --configfs DIR      LIO's configfs root (default /sys/kernel/config/target)\n"
@@ -88,6 +91,7 @@ struct options {
 	const char *tls_cert, *tls_key;
 	enum cim_httpd_auth auth;
 	const char *pam_service;
+	const char *listener_cacert;
 	uint64_t pool_size;
 	const char *configfs;
 	const char *export_tpg;
@@ -134,6 +138,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "auth", required_argument, NULL, 'a' },
 		{ "pam-service", required_argument, NULL, 'P' },
+		{ "listener-cacert", required_argument, NULL, 'A' },
 		{ "pool-size", required_argument, NULL, 'p' },
 		{ "configfs", required_argument, NULL, 'f' },
 		{ "export-tpg", required_argument, NULL, 'e' },
@@ -207,6 +212,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'A':
+			o->listener_cacert = optarg;
 			break;
 		case 'P':
 			if (!optarg[0] || strchr(optarg, '/')) {
@@ -368,6 +376,7 @@ static void on_event(const struct kernel_event *ev, void *arg)
 			state ? ", CopyState " : "", state ? state : "");
 	pthread_mutex_lock(&d->lock);
 	refresh_jobs(d);
+	indications_kernel_event(d, ev);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -451,6 +460,11 @@ int main(int argc, char **argv)
 	}
 	provider.d = &d;
 	provider.wait_poll_ms = WAIT_POLL_MS;
+	if (indications_start(&d, &provider.lio, o.listener_cacert, err,
+			      sizeof(err))) {
+		fprintf(stderr, "cimrepld: indications: %s\n", err);
+		goto out;
+	}
 	if (o.export_tpg) {
 		char path[PATH_MAX];
 		struct stat st;
@@ -560,6 +574,7 @@ int main(int argc, char **argv)
 	d.stopping = true;
 out:
 	cim_httpd_stop(httpd);
+	indications_stop(&d);
 	kernel_close(events);
 	store_close(d.store);
 	kernel_close(d.kernel);

@@ -23,6 +23,7 @@
 
 #include "cimxml.h"
 #include "classes.h"
+#include "indications.h"
 #include "model.h"
 #include "provider.h"
 #include "replicate.h"
@@ -819,7 +820,9 @@ int provider_handle(void *arg, const struct cim_httpd_request *hreq,
 	};
 
 	pthread_mutex_lock(&p->d->lock);
-	if (!req->namespace || strcasecmp(req->namespace, DAEMON_NAMESPACE))
+	if (indications_serves(req))
+		doc = indications_handle(p->d, req, &c.r, &c.len);
+	else if (!req->namespace || strcasecmp(req->namespace, DAEMON_NAMESPACE))
 		doc = error_doc(&c, CIM_ERR_INVALID_NAMESPACE,
 				"namespace %s is not served here (%s is)",
 				req->namespace ? req->namespace : "(none)",
