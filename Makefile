@@ -42,7 +42,8 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 	selftests/clone_test selftests/crash_test
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
-	tests/unit/lio_test tests/unit/httpd_tls_test tests/unit/indication_test
+	tests/unit/lio_test tests/unit/httpd_tls_test tests/unit/indication_test \
+	tests/unit/export_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -124,6 +125,13 @@ tests/unit/indication_test: tests/unit/indication_test.c ctl/cql.c \
 		$(XML_CFLAGS) -o $@ $< ctl/cql.c ctl/cimxml_export.c $(CIMXML_SRC) \
 		$(XML_LIBS)
 
+# Indication delivery against a loopback listener.
+tests/unit/export_test: tests/unit/export_test.c ctl/export.c ctl/cimxml_export.c \
+		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/export.c ctl/cimxml_export.c \
+		$(CIMXML_SRC) $(XML_LIBS) -lcurl -lpthread
+
 # The codec's tests, and the fuzz corpus replayed without libFuzzer.
 tests/unit/cimxml_test: tests/unit/cimxml_test.c $(CIMXML_SRC) $(CTL_HEADERS) \
 		$(SETUP_STAMP)
@@ -203,6 +211,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man8/cimreplctl.8
 	install -D -m 0644 scripts/cimrepld.service \
 		$(DESTDIR)/lib/systemd/system/cimrepld.service
+	install -D -m 0644 scripts/pam.d/cimrepld $(DESTDIR)/etc/pam.d/cimrepld
 	install -D -m 0644 Documentation/cimrepld.rst \
 		$(DESTDIR)$(PREFIX)/share/doc/cimrepl/cimrepld.rst
 

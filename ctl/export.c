@@ -183,10 +183,11 @@ static void *deliver(void *arg)
 			    !pause_unless_stopping(q, attempt))
 				break;
 		}
+		if (attempt > EXPORT_ATTEMPTS)
+			attempt = EXPORT_ATTEMPTS;
 		if (!done)
-			fprintf(stderr, "cimrepld: indication to %s dropped after %u attempts: %s\n",
-				it->url, attempt > EXPORT_ATTEMPTS ?
-				EXPORT_ATTEMPTS : attempt, why);
+			fprintf(stderr, "cimrepld: indication to %s dropped after %u attempt%s: %s\n",
+				it->url, attempt, attempt == 1 ? "" : "s", why);
 		pthread_mutex_lock(&q->lock);
 		if (done)
 			q->delivered++;

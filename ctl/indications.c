@@ -584,8 +584,11 @@ static void load_one(const char *name, const char *ns, const char *text,
 	bool added = false;
 
 	(void)created_ns;
-	if (cimxml_parse_instance(text, &given, err, sizeof(err))) {
-		fprintf(stderr, "cimrepld: stored %s %s: %s\n", l->kind, name, err);
+	if (cimxml_parse_instance(text, &given, err, sizeof(err)) ||
+	    !given->classname) {
+		fprintf(stderr, "cimrepld: stored %s %s: %s\n", l->kind, name,
+			given ? "no class" : err);
+		cim_instance_free(given);
 		return;
 	}
 	if (!strcmp(l->kind, IND_CLASS_FILTER)) {
