@@ -43,7 +43,7 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
 	tests/unit/lio_test tests/unit/httpd_tls_test tests/unit/indication_test \
-	tests/unit/export_test
+	tests/unit/export_test tests/unit/store_indication_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -106,6 +106,11 @@ tests/unit/%: tests/unit/%.c $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
 		$(NL_CFLAGS) -o $@ $< $(CTL_COMMON) $(NL_LIBS)
 
 tests/unit/store_test: tests/unit/store_test.c ctl/store.c ctl/store.h $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		-o $@ $< ctl/store.c -lsqlite3
+
+tests/unit/store_indication_test: tests/unit/store_indication_test.c ctl/store.c \
+		ctl/store.h $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		-o $@ $< ctl/store.c -lsqlite3
 
