@@ -87,7 +87,8 @@ ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
 	ctl/httpd.c ctl/tls.c ctl/auth_pam.c \
-	ctl/cql.c ctl/cimxml_export.c ctl/export.c ctl/indications.c
+	ctl/cql.c ctl/cimxml_export.c ctl/export.c ctl/indications.c \
+	ctl/subscriptions.c ctl/subscription_ops.c
 DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd gnutls libcurl 2>/dev/null)
 DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 gnutls libcurl 2>/dev/null) \
 	-lcrypt -lpam -lpthread
