@@ -128,7 +128,7 @@ static char *op_create(struct daemon *d, const struct cim_request *req,
 	struct cim_instance *given = NULL;
 	struct refusal ref = { 0 };
 	const struct cim_path *path = NULL;
-	const char *kind = NULL, *name, *key;
+	const char *kind = NULL, *name, *key, *cls;
 	struct destination *dst = NULL;
 	struct subscription *s = NULL;
 	struct filter *f = NULL;
@@ -148,7 +148,7 @@ static char *op_create(struct daemon *d, const struct cim_request *req,
 			name = ind_make_name(subs, "filter", made, sizeof(made));
 		if (ind_find_filter(subs, name)) {
 			ind_refuse(&ref, CIM_ERR_ALREADY_EXISTS,
-			       "a filter named %s exists", name);
+				   "a filter named %s exists", name);
 			break;
 		}
 		f = ind_filter_make(d, req->namespace, given, name, &ref);
@@ -158,22 +158,21 @@ static char *op_create(struct daemon *d, const struct cim_request *req,
 		if (strcasecmp(given->classname, IND_CLASS_DESTINATION) &&
 		    strcasecmp(given->classname, IND_CLASS_HANDLER)) {
 			ind_refuse(&ref, CIM_ERR_NOT_SUPPORTED,
-			       "%s is abstract: create a %s",
-			       given->classname, IND_CLASS_DESTINATION);
+				   "%s is abstract: create a %s",
+				   given->classname, IND_CLASS_DESTINATION);
 			break;
 		}
 		if (!name)
 			name = ind_make_name(subs, "listener", made, sizeof(made));
 		if (ind_find_destination(subs, name)) {
 			ind_refuse(&ref, CIM_ERR_ALREADY_EXISTS,
-			       "a listener destination named %s exists", name);
+				   "a listener destination named %s exists", name);
 			break;
 		}
-		dst = ind_destination_make(d, req->namespace,
-				       !strcasecmp(given->classname,
-						   IND_CLASS_HANDLER) ?
-				       IND_CLASS_HANDLER : IND_CLASS_DESTINATION,
-				       given, name, &ref);
+		cls = strcasecmp(given->classname, IND_CLASS_HANDLER) ?
+		      IND_CLASS_DESTINATION : IND_CLASS_HANDLER;
+		dst = ind_destination_make(d, req->namespace, cls, given, name,
+					   &ref);
 		kind = KIND_DESTINATION;
 		break;
 	case IND_SUBSCRIPTION:
@@ -185,12 +184,12 @@ static char *op_create(struct daemon *d, const struct cim_request *req,
 			for (i = 0; i < subs->n_subscriptions; i++)
 				if (!strcmp(subs->subscriptions[i]->key, s->key))
 					ind_refuse(&ref, CIM_ERR_ALREADY_EXISTS,
-					       "this filter already goes to this listener");
+						   "this filter already goes to this listener");
 		}
 		break;
 	default:
 		ind_refuse(&ref, CIM_ERR_INVALID_CLASS, "class %s is not served here",
-		       given->classname ? given->classname : "(none)");
+			   given->classname ? given->classname : "(none)");
 		break;
 	}
 	if (ref.status)
@@ -202,8 +201,8 @@ static char *op_create(struct daemon *d, const struct cim_request *req,
 		     f ? f->inst : dst ? dst->inst : s->inst);
 	if (rc) {
 		ind_refuse(&ref, rc == -EEXIST ? CIM_ERR_ALREADY_EXISTS :
-		       CIM_ERR_FAILED, "%s %s: %s", kind, key,
-		       rc == -EEXIST ? "exists" : store_error(d->store));
+			   CIM_ERR_FAILED, "%s %s: %s", kind, key,
+			   rc == -EEXIST ? "exists" : store_error(d->store));
 		goto refused;
 	}
 	if ((f && !ind_add_filter(subs, f)) || (dst && !ind_add_destination(subs, dst)) ||
@@ -326,7 +325,7 @@ static size_t instances_of(struct subscriptions *subs, const char *cls,
 		for (i = 0; i < subs->n_destinations; i++)
 			if (!strcasecmp(subs->destinations[i]->ns, ns) &&
 			    ind_destination_is_a(subs->destinations[i]->inst->classname,
-					     cls))
+						 cls))
 				list[n++] = subs->destinations[i]->inst;
 		break;
 	case IND_SUBSCRIPTION:

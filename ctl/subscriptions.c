@@ -18,8 +18,7 @@
 #include "indications.h"
 #include "subscriptions.h"
 
-const char *ind_prop_text(const struct cim_instance *inst,
-			     const char *name)
+const char *ind_prop_text(const struct cim_instance *inst, const char *name)
 {
 	const struct cim_param *p = inst ? cim_instance_prop(inst, name) : NULL;
 
@@ -182,29 +181,29 @@ struct filter *ind_filter_make(struct daemon *d, const char *ns,
 	}
 	if (!query || !language) {
 		ind_refuse(r, CIM_ERR_INVALID_PARAMETER,
-		     "CIM_IndicationFilter needs Query and QueryLanguage");
+			   "CIM_IndicationFilter needs Query and QueryLanguage");
 		goto fail;
 	}
 	if (sn && strcasecmp(sn, DAEMON_NAMESPACE))
 		ind_refuse(r, CIM_ERR_NOT_SUPPORTED,
-		       "SourceNamespace %s: indications come from %s only", sn,
-		       DAEMON_NAMESPACE);
+			   "SourceNamespace %s: indications come from %s only", sn,
+			   DAEMON_NAMESPACE);
 	for (i = 0; sns && !sns->value.is_null && sns->value.is_array &&
 		    i < sns->value.n; i++) {
 		const char *one = cim_value_get_string(&sns->value, i);
 
 		if (one && strcasecmp(one, DAEMON_NAMESPACE))
 			ind_refuse(r, CIM_ERR_NOT_SUPPORTED,
-			       "SourceNamespaces %s: indications come from %s only",
-			       one, DAEMON_NAMESPACE);
+				   "SourceNamespaces %s: indications come from %s only",
+				   one, DAEMON_NAMESPACE);
 	}
 	if (r->status)
 		goto fail;
 	rc = cql_parse(language, query, &f->query, err, sizeof(err));
 	if (rc) {
 		ind_refuse(r, rc == CIM_ERR_FAILED ? CIM_ERR_FAILED :
-		       rc == CIM_ERR_NOT_SUPPORTED ? CIM_ERR_NOT_SUPPORTED :
-		       CIM_ERR_INVALID_PARAMETER, "Query: %s", err);
+			   rc == CIM_ERR_NOT_SUPPORTED ? CIM_ERR_NOT_SUPPORTED :
+			   CIM_ERR_INVALID_PARAMETER, "Query: %s", err);
 		goto fail;
 	}
 	f->name = strdup(name);
@@ -260,7 +259,7 @@ static bool url_ok(const char *url, struct refusal *r)
 		ok = true;
 	else
 		ind_refuse(r, CIM_ERR_INVALID_PARAMETER,
-		       "Destination %s: not an http:// or https:// URL", url);
+			   "Destination %s: not an http:// or https:// URL", url);
 	curl_free(scheme);
 	curl_free(host);
 	curl_url_cleanup(u);
@@ -294,7 +293,7 @@ struct destination *ind_destination_make(struct daemon *d, const char *ns,
 	/* CIM_ListenerDestinationCIMXML.Protocol: 2 CIM-XML */
 	if (protocol && strcmp(protocol, "2")) {
 		ind_refuse(r, CIM_ERR_NOT_SUPPORTED,
-		       "Protocol %s: CIM-XML (2) only", protocol);
+			   "Protocol %s: CIM-XML (2) only", protocol);
 		goto fail;
 	}
 	if (!url_ok(url, r))
@@ -388,24 +387,24 @@ struct subscription *ind_subscription_make(struct subscriptions *subs,
 	}
 	if (!fp || !hp || !fp->classname || !hp->classname) {
 		ind_refuse(r, CIM_ERR_INVALID_PARAMETER,
-		       "CIM_IndicationSubscription needs the references Filter and Handler");
+			   "CIM_IndicationSubscription needs the references Filter and Handler");
 		goto fail;
 	}
 	if (ind_family(fp->classname) != IND_FILTER)
 		ind_refuse(r, CIM_ERR_INVALID_PARAMETER,
-		       "Filter: a %s, not a CIM_IndicationFilter", fp->classname);
+			   "Filter: a %s, not a CIM_IndicationFilter", fp->classname);
 	else if (ind_family(hp->classname) != IND_DESTINATION)
 		ind_refuse(r, CIM_ERR_INVALID_PARAMETER,
-		       "Handler: a %s, not a CIM_ListenerDestinationCIMXML",
-		       hp->classname);
+			   "Handler: a %s, not a CIM_ListenerDestinationCIMXML",
+			   hp->classname);
 	if (r->status)
 		goto fail;
 	s->filter = ind_find_filter(subs, cim_path_key(fp, "Name"));
 	s->destination = ind_find_destination(subs, cim_path_key(hp, "Name"));
 	if (!s->filter || !s->destination) {
 		ind_refuse(r, CIM_ERR_NOT_FOUND, "%s: no such %s",
-		       !s->filter ? "Filter" : "Handler",
-		       !s->filter ? IND_CLASS_FILTER : hp->classname);
+			   !s->filter ? "Filter" : "Handler",
+			   !s->filter ? IND_CLASS_FILTER : hp->classname);
 		goto fail;
 	}
 	s->enabled = true;
@@ -413,7 +412,7 @@ struct subscription *ind_subscription_make(struct subscriptions *subs,
 		s->enabled = false;
 	else if (state && strcmp(state, "2")) {
 		ind_refuse(r, CIM_ERR_NOT_SUPPORTED,
-		       "SubscriptionState %s: 2 (Enabled) or 4 (Disabled)", state);
+			   "SubscriptionState %s: 2 (Enabled) or 4 (Disabled)", state);
 		goto fail;
 	}
 	if (asprintf(&s->key, "%s\n%s", s->filter->name,
@@ -514,15 +513,15 @@ static void load_one(const char *name, const char *ns, const char *text,
 			ind_filter_free(f);
 	} else if (!strcmp(l->kind, KIND_DESTINATION)) {
 		struct destination *dst = ind_destination_make(l->d, ns,
-							   given->classname,
-							   given, name, &r);
+							       given->classname,
+							       given, name, &r);
 
 		added = dst && ind_add_destination(l->subs, dst);
 		if (dst && !added)
 			ind_destination_free(dst);
 	} else {
 		struct subscription *s = ind_subscription_make(l->subs, l->d, ns,
-							   given, &r);
+							       given, &r);
 
 		added = s && ind_add_subscription(l->subs, s);
 		if (s && !added)
