@@ -411,8 +411,10 @@ fi
 # as soon as it comes).
 f=
 while [ "$(($(date +%s) - started))" -lt 90 ]; do
-	f=$(indication_with InstanceID "$job" CIM_ConcreteJob) && break
-	sleep 0.5
+	# grep first: xmllint on every poll costs seconds of emulated CPU
+	grep -qs "$job&lt;/VALUE" "$tmp"/listener/*.xml &&
+		f=$(indication_with InstanceID "$job" CIM_ConcreteJob) && break
+	sleep 1
 done
 js= prev=
 if [ -n "$f" ]; then
