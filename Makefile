@@ -28,10 +28,11 @@ XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 # The CIM-XML front door's HTTP transport: the server (libmicrohttpd,
 # passwords checked with libcrypt) and cimreplctl's client (libcurl).
-HTTPD_SRC := ctl/httpd.c ctl/cimclient.c
-HTTPD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd libcurl libcrypt 2>/dev/null)
-HTTPD_LIBS = $(shell pkg-config --libs libmicrohttpd libcurl libcrypt 2>/dev/null) \
-	-lcrypt -lpthread
+# TLS (GnuTLS, the certificate checks of ctl/tls.c) and PAM (ctl/auth_pam.c).
+HTTPD_SRC := ctl/httpd.c ctl/cimclient.c ctl/tls.c ctl/auth_pam.c
+HTTPD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd libcurl libcrypt gnutls 2>/dev/null)
+HTTPD_LIBS = $(shell pkg-config --libs libmicrohttpd libcurl libcrypt gnutls 2>/dev/null) \
+	-lcrypt -lpam -lpthread
 
 CTL_COMMON := ctl/kernel.c ctl/cimvalues.c
 CTL_HEADERS := $(wildcard ctl/*.h) uapi/linux/cimrepl.h
@@ -42,7 +43,8 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
 	tests/unit/lio_test tests/unit/replargs_test tests/unit/syncops_test \
-	tests/unit/discovery_test
+	tests/unit/discovery_test tests/unit/httpd_tls_test tests/unit/indication_test \
+	tests/unit/export_test tests/unit/store_indication_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -91,10 +93,13 @@ DISCOVERY_SRC := ctl/capabilities.c ctl/classes_discovery.c ctl/interop.c \
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
 	ctl/replargs.c ctl/blockpool.c ctl/dmlinear.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
-	ctl/httpd.c ctl/syncops.c ctl/modify.c ctl/syncmethods.c $(DISCOVERY_SRC)
-DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd 2>/dev/null)
-DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 devmapper 2>/dev/null) \
-	-lcrypt -lpthread
+	ctl/httpd.c ctl/syncops.c ctl/modify.c ctl/syncmethods.c $(DISCOVERY_SRC) \
+	ctl/tls.c ctl/auth_pam.c \
+	ctl/cql.c ctl/cimxml_export.c ctl/export.c ctl/indications.c \
+	ctl/subscriptions.c ctl/subscription_ops.c
+DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd gnutls libcurl 2>/dev/null)
+DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 devmapper gnutls libcurl 2>/dev/null) \
+	-lcrypt -lpam -lpthread
 
 ctl/cimrepld: ctl/cimrepld.c $(DAEMON_SRC) $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(DAEMON_CFLAGS) -o $@ ctl/cimrepld.c \
@@ -113,9 +118,33 @@ tests/unit/store_test: tests/unit/store_test.c ctl/store.c ctl/store.h $(SETUP_S
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		-o $@ $< ctl/store.c -lsqlite3
 
+tests/unit/store_indication_test: tests/unit/store_indication_test.c ctl/store.c \
+		ctl/store.h $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		-o $@ $< ctl/store.c -lsqlite3
+
 tests/unit/httpd_test: tests/unit/httpd_test.c $(HTTPD_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
+
+tests/unit/httpd_tls_test: tests/unit/httpd_tls_test.c $(HTTPD_SRC) $(CTL_HEADERS) \
+		$(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
+
+# Indications: the filter query subset and the export request.
+tests/unit/indication_test: tests/unit/indication_test.c ctl/cql.c \
+		ctl/cimxml_export.c $(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/cql.c ctl/cimxml_export.c $(CIMXML_SRC) \
+		$(XML_LIBS)
+
+# Indication delivery against a loopback listener.
+tests/unit/export_test: tests/unit/export_test.c ctl/export.c ctl/cimxml_export.c \
+		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/export.c ctl/cimxml_export.c \
+		$(CIMXML_SRC) $(XML_LIBS) -lcurl -lpthread
 
 # The codec's tests, and the fuzz corpus replayed without libFuzzer.
 tests/unit/cimxml_test: tests/unit/cimxml_test.c $(CIMXML_SRC) $(CTL_HEADERS) \
@@ -218,6 +247,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man8/cimreplctl.8
 	install -D -m 0644 scripts/cimrepld.service \
 		$(DESTDIR)/lib/systemd/system/cimrepld.service
+	install -D -m 0644 scripts/pam.d/cimrepld $(DESTDIR)/etc/pam.d/cimrepld
 	install -D -m 0644 Documentation/cimrepld.rst \
 		$(DESTDIR)$(PREFIX)/share/doc/cimrepl/cimrepld.rst
 

@@ -96,7 +96,10 @@ static void usage(FILE *out)
 		"  -j, --json          print JSON instead of a table\n"
 		"  -s, --socket PATH   cimrepld's UNIX socket (default " CIM_CLIENT_UNIX_PATH ")\n"
 		"  -u, --url URL       cimrepld over HTTP: http://user:password@host:port\n"
-		"                      (the password may come from $CIMREPL_PASSWORD)\n"
+		"                      (the password may come from $CIMREPL_PASSWORD);\n"
+		"                      https://... for cimrepld's TLS port (5989)\n"
+		"      --cacert FILE   https: trust the CA certificates in FILE (PEM)\n"
+		"      --insecure      https: do not verify the server's certificate\n"
 		"  -h, --help          print this help\n"
 		"  -V, --version       print the version\n"
 		"\n"
@@ -1407,6 +1410,8 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "url", required_argument, NULL, 'u' },
+		{ "cacert", required_argument, NULL, 'C' },
+		{ "insecure", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -1430,6 +1435,12 @@ int main(int argc, char **argv)
 					optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'C':
+			client_config.cacert = optarg;
+			break;
+		case 'k':
+			client_config.insecure = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -608,6 +608,22 @@ static void job_instance(const struct store_job *listed, void *arg)
 	}
 }
 
+struct cim_instance *model_job_instance(struct daemon *d,
+					const struct store_job *job)
+{
+	struct model_list list = { 0 };
+	struct job_walk w = { .d = d, .out = &list };
+	struct cim_instance *inst = NULL;
+
+	job_instance(job, &w);
+	if (!w.ret && list.n == 1) {
+		inst = list.items[0];
+		list.items[0] = NULL;
+	}
+	model_list_free(&list);
+	return inst;
+}
+
 struct job_ids {
 	int64_t *ids;
 	size_t n;

@@ -26,6 +26,7 @@
 #include "cimxml.h"
 #include "classes.h"
 #include "interop.h"
+#include "indications.h"
 #include "model.h"
 #include "provider.h"
 #include "replargs.h"
@@ -564,7 +565,9 @@ int provider_handle(void *arg, const struct cim_httpd_request *hreq,
 	};
 
 	pthread_mutex_lock(&p->d->lock);
-	if (!interop_namespace_served(req->namespace))
+	if (indications_serves(req))
+		doc = indications_handle(p->d, req, &c.r, &c.len);
+	else if (!interop_namespace_served(req->namespace))
 		doc = error_doc(&c, CIM_ERR_INVALID_NAMESPACE,
 				"namespace %s is not served here (%s and %s are)",
 				req->namespace ? req->namespace : "(none)",

@@ -18,6 +18,7 @@
 #include <linux/cimrepl.h>
 
 #include "catalog.h"
+#include "indications.h"
 #include "pools.h"
 #include "replargs.h"
 #include "replicate.h"
@@ -638,8 +639,10 @@ int replicate_job_refresh(struct daemon *d, int64_t id, struct store_job *job)
 		if (job->percent > 99)
 			job->percent = 99;
 	}
-	if (memcmp(&before, job, sizeof(before)) &&
-	    store_job_update(d->store, job))
-		return -EIO;
+	if (memcmp(&before, job, sizeof(before))) {
+		if (store_job_update(d->store, job))
+			return -EIO;
+		indications_job_changed(d, &before, job);
+	}
 	return job->state;
 }

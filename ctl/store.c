@@ -15,7 +15,7 @@
 #include "store.h"
 
 /* PRAGMA user_version: bumped with every change to the schema below. */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS replicas ("
@@ -59,7 +59,15 @@ static const char store_schema[] =
 	" owner TEXT NOT NULL,"
 	" dm_name TEXT NOT NULL,"
 	" committed INTEGER NOT NULL,"
-	" PRIMARY KEY (pool, start));";
+	" PRIMARY KEY (pool, start));"
+	/* version 3: indication filters, listener destinations, subscriptions */
+	"CREATE TABLE IF NOT EXISTS indication_objects ("
+	" kind TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"
+	" instance TEXT NOT NULL,"
+	" created_ns INTEGER NOT NULL,"
+	" PRIMARY KEY (kind, name));";
 
 struct store {
 	sqlite3 *db;
@@ -547,4 +555,66 @@ int store_extent_list(struct store *st, const char *pool, store_extent_fn fn,
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "list extents");
+}
+
+/* Indication subscriptions' objects. */
+
+int store_indication_put(struct store *st, const char *kind, const char *name,
+			 const char *namespace, const char *instance,
+			 int64_t created_ns)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT INTO indication_objects (kind, name, namespace, instance,"
+		" created_ns) VALUES (?, ?, ?, ?, ?)");
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, instance, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, created_ns);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_CONSTRAINT)
+		return -EEXIST;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "put indication object");
+}
+
+int store_indication_delete(struct store *st, const char *kind,
+			    const char *name)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"DELETE FROM indication_objects WHERE kind = ? AND name = ?");
+	int ret;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	ret = store_run(st, stmt, "delete indication object");
+	if (!ret && !sqlite3_changes(st->db))
+		return -ENOENT;
+	return ret;
+}
+
+int store_indication_list(struct store *st, const char *kind,
+			  store_indication_fn fn, void *arg)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT name, namespace, instance, created_ns FROM indication_objects"
+		" WHERE kind = ? ORDER BY created_ns, name");
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(stmt, 0),
+		   (const char *)sqlite3_column_text(stmt, 1),
+		   (const char *)sqlite3_column_text(stmt, 2),
+		   sqlite3_column_int64(stmt, 3), arg);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "list indication objects");
 }

@@ -116,4 +116,22 @@ typedef void (*store_extent_fn)(const struct store_extent *e, void *arg);
 int store_extent_list(struct store *st, const char *pool, store_extent_fn fn,
 		      void *arg);
 
+/*
+ * The objects of indication subscriptions (CIM_IndicationFilter,
+ * CIM_ListenerDestinationCIMXML, CIM_IndicationSubscription): @kind is
+ * the class, @name the object's key in words, @namespace where it was
+ * created, @instance the instance as CIM-XML (what CreateInstance was
+ * given, completed). put fails with -EEXIST for a name already there.
+ */
+int store_indication_put(struct store *st, const char *kind, const char *name,
+			 const char *namespace, const char *instance,
+			 int64_t created_ns);
+int store_indication_delete(struct store *st, const char *kind,
+			    const char *name);
+typedef void (*store_indication_fn)(const char *name, const char *namespace,
+				    const char *instance, int64_t created_ns,
+				    void *arg);
+int store_indication_list(struct store *st, const char *kind,
+			  store_indication_fn fn, void *arg);
+
 #endif /* CIMREPL_STORE_H */
