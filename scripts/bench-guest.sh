@@ -38,7 +38,7 @@
 # 512), BENCH_CLONE_ROUNDS (copy rounds, 5), BENCH_CLONE_THROTTLE (KiB/s of
 # the copy under the foreground writes, 65536), BENCH_MIRROR_MB (the RAM
 # disks of the mirror runs, 256), BENCH_MIRROR_ROUNDS (initial copy rounds
-# per mode, 3).
+# per mode, 5).
 set -eu
 
 region_mb=${BENCH_REGION_MB:-128}
@@ -49,7 +49,7 @@ clone_mib=${BENCH_CLONE_MB:-512}
 clone_rounds=${BENCH_CLONE_ROUNDS:-5}
 clone_throttle=${BENCH_CLONE_THROTTLE:-65536}
 mirror_mib=${BENCH_MIRROR_MB:-256}
-mirror_rounds=${BENCH_MIRROR_ROUNDS:-3}
+mirror_rounds=${BENCH_MIRROR_ROUNDS:-5}
 setup=${BENCH_SETUP:?BENCH_SETUP must name the bench_setup binary}
 
 chunk=65536			# cimrepl's default chunk size

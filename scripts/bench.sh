@@ -53,7 +53,7 @@ if [ "${BENCH_REPORT_ONLY:-}" != 1 ]; then
 	echo "bench: running in a $kver guest (2 vCPUs, TCG); takes a few minutes" >&2
 	vm_start=$(date +%s)
 	rc=0
-	{ scripts/vm-run --kernel "$kver" --mem "$mem" --timeout 900 \
+	{ scripts/vm-run --kernel "$kver" --mem "$mem" --timeout 1500 \
 		--env BENCH_SETUP="$top/$out/bench_setup" "$@" \
 		-- sh scripts/bench-guest.sh || echo "EXIT $?"; } |
 		tee "$out/last.txt" | grep -v '^RESULT' >&2 || true
