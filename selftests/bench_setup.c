@@ -27,8 +27,7 @@
  * from the creation request to the end of the copy), the time seen here
  * (clone-copy: from before the request to the first reply showing 4;
  * clone-wait: from its start), and the bytes copied (the source's size).
- * Mirrors and clones are throttled by the module-wide CIMREPL_A_THROTTLE
- * only (0, none, at module load). A clone or mirror that ends Broken or Aborted, or is not done in time, fails.
+ * mirror-copy sets no throttle on its request. A clone or mirror that ends Broken or Aborted, or is not done in time, fails.
  *
  * Several targets in one invocation save process start-ups, which are
  * slow in an emulated guest; each is still its own request (for snapshots:
