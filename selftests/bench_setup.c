@@ -22,12 +22,14 @@
  *   bench_setup sync-state NAME      (prints CopyState, chunks done and total)
  *
  * clone-wait, clone-copy and mirror-copy poll SYNC_GET every 10 ms until the
- * clone or mirror is Synchronized (CopyState 4) and print "KERNEL_S USER_S BYTES": the copy's
- * time by the kernel's own clock (WHEN_SYNCHRONIZED - WHEN_ESTABLISHED,
- * from the creation request to the end of the copy), the time seen here
- * (clone-copy: from before the request to the first reply showing 4;
- * clone-wait: from its start), and the bytes copied (the source's size).
- * mirror-copy sets no throttle on its request. A clone or mirror that ends Broken or Aborted, or is not done in time, fails.
+ * clone or mirror is Synchronized (CopyState 4) and print
+ * "KERNEL_S USER_S BYTES": the copy's time by the kernel's own clock
+ * (WHEN_SYNCHRONIZED - WHEN_ESTABLISHED, from the creation request to the
+ * end of the copy), the time seen here (clone-copy, mirror-copy: from
+ * before the request to the first reply showing 4; clone-wait: from its
+ * start), and the bytes copied (the source's size). mirror-copy sets no
+ * throttle on its request. A clone or mirror that ends Broken or Aborted,
+ * or is not done in time, fails.
  *
  * Several targets in one invocation save process start-ups, which are
  * slow in an emulated guest; each is still its own request (for snapshots:
