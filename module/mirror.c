@@ -62,8 +62,13 @@
 #define CIMREPL_MIRROR_WINDOW_BYTES	SZ_4M
 /* Most queued writes an asynchronous mirror applies at once. */
 #define CIMREPL_MIRROR_APPLY_BATCH	16
-/* How often clean regions leave the log. */
-#define CIMREPL_MIRROR_CLEAR_DELAY	HZ
+/*
+ * How often the log is looked at for clean regions; a region leaves it
+ * when it was clean at two looks in a row, so that a region written every
+ * few seconds does not pay a log write each time (md's bitmap does the
+ * same with its daemon_sleep).
+ */
+#define CIMREPL_MIRROR_CLEAR_DELAY	(5 * HZ)
 #define CIMREPL_MIRROR_THROTTLE_PERIOD	HZ
 
 static const u16 cimrepl_mirror_modes[] = {
@@ -154,6 +159,8 @@ struct cimrepl_mirror_write {
  * @logged, @log_next, @dirty, @copying, @to_restore: bitmaps, see above;
  *	@to_restore: regions a running restore has yet to copy back
  * @changed: log blocks where @log_next differs from @logged
+ * @clean_once: regions found clean at the last look for clean regions
+ *	and not written since
  * @pending: per region, writes not finished on every leg
  * @nr_dirty, @nr_restore: bits set in @dirty, @to_restore
  * @run_done, @run_total: regions copied and to copy in the current run
@@ -219,6 +226,7 @@ struct cimrepl_mirror {
 	unsigned long *copying;
 	unsigned long *to_restore;
 	unsigned long *changed;
+	unsigned long *clean_once;
 	u32 *pending;
 	u64 nr_dirty;
 	u64 nr_restore;
@@ -585,10 +593,12 @@ cimrepl_mirror_route(struct cimrepl_mirror *m, struct bio *bio, u64 first,
 			route = CIMREPL_MIRROR_BOTH;
 			m->target_inflight++;
 		} else {
+			/* before the data is copied: a held write copies once */
+			if (cimrepl_mirror_backlog_full(m, (u64)bio_sectors(bio) <<
+							   SECTOR_SHIFT))
+				return CIMREPL_MIRROR_WAIT_BACKLOG;
 			if (!w)
 				return CIMREPL_MIRROR_NEED_COPY;
-			if (cimrepl_mirror_backlog_full(m, cimrepl_mirror_write_bytes(w)))
-				return CIMREPL_MIRROR_WAIT_BACKLOG;
 			route = CIMREPL_MIRROR_QUEUE;
 		}
 	} else if ((bio->bi_opf & REQ_PREFLUSH) && cimrepl_mirror_following(m)) {
@@ -605,8 +615,10 @@ cimrepl_mirror_route(struct cimrepl_mirror *m, struct bio *bio, u64 first,
 		route = CIMREPL_MIRROR_SOURCE_ONLY;
 		cimrepl_mirror_mark_dirty(m, first, last);
 	}
-	for (r = first; r <= last && first <= last; r++)
+	for (r = first; r <= last && first <= last; r++) {
 		m->pending[r]++;
+		__clear_bit(r, m->clean_once);
+	}
 	return route;
 }
 
@@ -894,8 +906,14 @@ static void cimrepl_mirror_clear_clean(struct cimrepl_mirror *m)
 		return;
 	for_each_set_bit(r, m->log_next, m->nr_regions) {
 		if (test_bit(r, m->dirty) || test_bit(r, m->copying) ||
-		    m->pending[r])
+		    m->pending[r]) {
+			__clear_bit(r, m->clean_once);
 			continue;
+		}
+		/* clean twice in a row, unwritten in between: out */
+		if (!__test_and_set_bit(r, m->clean_once))
+			continue;
+		__clear_bit(r, m->clean_once);
 		__clear_bit(r, m->log_next);
 		__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
 	}
@@ -1496,6 +1514,7 @@ static void cimrepl_mirror_free(struct cimrepl_mirror *m)
 	bitmap_free(m->copying);
 	bitmap_free(m->to_restore);
 	bitmap_free(m->changed);
+	bitmap_free(m->clean_once);
 	kvfree(m->pending);
 	kfree(m->log_chunks);
 	kfree(m);
@@ -1552,10 +1571,11 @@ static struct cimrepl_mirror *cimrepl_mirror_new(struct cimrepl_volume *source,
 	m->copying = bitmap_zalloc(bits, GFP_KERNEL);
 	m->to_restore = bitmap_zalloc(bits, GFP_KERNEL);
 	m->changed = bitmap_zalloc(m->nr_log_blocks, GFP_KERNEL);
+	m->clean_once = bitmap_zalloc(bits, GFP_KERNEL);
 	m->pending = kvcalloc(m->nr_regions, sizeof(*m->pending), GFP_KERNEL);
 	if (!m->log_chunks || !m->log_page || !m->log_image || !m->logged ||
 	    !m->log_next || !m->dirty || !m->copying || !m->to_restore ||
-	    !m->changed || !m->pending)
+	    !m->changed || !m->clean_once || !m->pending)
 		goto fail;
 	for (i = 0; i < CIMREPL_MIRROR_COPY_JOBS; i++)
 		if (cimrepl_copier_init(&m->copiers[i],
