@@ -15,6 +15,7 @@
 #     (sync) or Split (async), made over netlink with `cimreplctl kernel sync
 #     modify` while the daemon has no ModifyListSynchronization, each
 #     mirror's own LUN reads what its source LUN was given;
+#   - a daemon restart keeps the mirrors, and the store has their Modes;
 #   - bad input changes nothing: Mode 4 (Adaptive) is 1, a TargetElement
 #     smaller than its source is 5, WaitForCopyState 6 is 1.
 #
@@ -49,7 +50,7 @@ loops=				# loop devices attached here
 dpid=				# the daemon
 
 ktap_require_root
-ktap_require_cmd wbemcli openssl jq dd sha1sum losetup truncate
+ktap_require_cmd wbemcli openssl jq dd sha1sum losetup truncate sqlite3
 lio_require
 for f in "$ctl" "$daemon" "$tool"; do
 	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
@@ -179,7 +180,7 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ktap_plan 11
+ktap_plan 12
 
 # 1. Three volumes holding random data (a source has at most one mirror),
 # their backstores exported as LUNs, a free and a smaller plain backstore,
@@ -323,10 +324,31 @@ elif [ "$(sum_dev "/dev/$sd1")" != "$(sum_file "$tmp/m1")" ]; then
 fi
 ktap_result async_mirror_lun_has_writes_after_split "$([ -z "$why" ]; echo $?)" "$why"
 
-# 8-11. Refusals: their return codes, and nothing changes.
+# 8. A daemon restart keeps the three mirrors (the kernel still has them),
+# and the store recorded each one's Mode.
+kill -TERM "$dpid" 2>/dev/null
+{ wait "$dpid"; } 2>/dev/null
+dpid=
+why=
+if ! daemon_start; then
+	why="cimrepld does not come back: $(tail -n 5 "$tmp/daemon.log")"
+elif ! C --json sync list | jq -e --arg p "$p" \
+	'[.[] | select((.source | startswith($p)) and .sync_type.value == 6)] | length == 3' \
+	>/dev/null; then
+	why="not three mirrors: $(C sync list 2>&1)"
+else
+	sqlite3 "$tmp/state/cimrepld.db" \
+		"SELECT target_backstore, mode FROM replicas WHERE sync_type = 6 ORDER BY target_backstore" \
+		>"$tmp/modes" 2>&1
+	printf '%s|2\n%s|3\n%s|2\n' "${p}m0" "$tg" "${p}w" | cmp -s - "$tmp/modes" ||
+		why="recorded modes: $(cat "$tmp/modes")"
+fi
+ktap_result restart_keeps_mirrors_and_modes "$([ -z "$why" ]; echo $?)" "$why"
+
+# 9-12. Refusals: their return codes, and nothing changes.
 state "$tmp/before"
 
-# 8. Mode 4 (Adaptive): 1 Not Supported, one line, exit 1.
+# 9. Mode 4 (Adaptive): 1 Not Supported, one line, exit 1.
 C replica create --sync-type mirror --mode adaptive --source "${p}s2" \
 	>"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -337,7 +359,7 @@ else
 	ktap_fail mode_adaptive_is_not_supported "exit $rc: $(cat "$tmp/err")"
 fi
 
-# 9. A TargetElement smaller than its source: 5 Invalid Parameter.
+# 10. A TargetElement smaller than its source: 5 Invalid Parameter.
 cm "CreateElementReplica.SyncType=6,SourceElement=$(vref "${p}s2"),TargetElement=$(vref "$sm")"
 if [ "$rv" = 5 ] && grep -q "smaller than its source" "$tmp/cm"; then
 	ktap_ok smaller_target_is_invalid_parameter
@@ -346,7 +368,7 @@ else
 	ktap_fail smaller_target_is_invalid_parameter "return value '$rv'"
 fi
 
-# 10. WaitForCopyState 6 (Fractured) at creation: 1 Not Supported.
+# 11. WaitForCopyState 6 (Fractured) at creation: 1 Not Supported.
 cm "CreateElementReplica.SyncType=6,WaitForCopyState=6,SourceElement=$(vref "${p}s2")"
 if [ "$rv" = 1 ] && grep -q "WaitForCopyState 6" "$tmp/cm"; then
 	ktap_ok wait_for_fractured_is_not_supported
@@ -355,7 +377,7 @@ else
 	ktap_fail wait_for_fractured_is_not_supported "return value '$rv'"
 fi
 
-# 11. None of them changed the kernel, LIO, or the daemon's view.
+# 12. None of them changed the kernel, LIO, or the daemon's view.
 state "$tmp/after"
 if cmp -s "$tmp/before" "$tmp/after"; then
 	ktap_ok refusals_change_nothing
