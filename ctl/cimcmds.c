@@ -558,7 +558,8 @@ int sync_show_cim_cmd(int argc, char **argv)
 	       named_cell(inst, "ProgressStatus", &cim_progress_status_map, buf,
 			  sizeof(buf)));
 	printf("%-16s%s\n", "CopyType",
-	       named_cell(inst, "CopyType", &cim_copy_type_map, buf, sizeof(buf)));
+	       named_cell(inst, "CopyType", &cim_copy_type_map, buf,
+			  sizeof(buf)));
 	if (prop_u64(inst, "PercentSynced", &n))
 		printf("%-16s%" PRIu64 "%%\n", "PercentSynced", n);
 	printf("%-16s%s\n", "established",

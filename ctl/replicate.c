@@ -199,7 +199,8 @@ static bool check(struct replicate_ctx *c)
 	      req->wait_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED)) {
 		fail(res, CIMREPL_RC_NOT_SUPPORTED,
 		     "WaitForCopyState %d: a %s never waits in that CopyState",
-		     req->wait_state, clone ? "clone" : mirror ? "mirror" : "snapshot");
+		     req->wait_state,
+		     clone ? "clone" : mirror ? "mirror" : "snapshot");
 		return false;
 	}
 	if (req->targets[0] && !clone && !mirror) {
