@@ -470,6 +470,7 @@ static json_object *sync_json(const struct cim_instance *inst)
 	json_add_named(o, inst, "sync_type", "SyncType", &cim_sync_type_map);
 	json_add_named(o, inst, "mode", "Mode", &cim_mode_map);
 	json_add_named(o, inst, "copy_state", "CopyState", &cim_copy_state_map);
+	json_add_named(o, inst, "copy_type", "CopyType", &cim_copy_type_map);
 	json_add_named(o, inst, "progress_status", "ProgressStatus",
 		       &cim_progress_status_map);
 	json_add_u64(o, inst, "percent_synced", "PercentSynced");
@@ -565,6 +566,9 @@ int sync_show_cim_cmd(int argc, char **argv)
 	       named_cell(inst, "CopyState", &cim_copy_state_map, buf, sizeof(buf)));
 	printf("%-16s%s\n", "ProgressStatus",
 	       named_cell(inst, "ProgressStatus", &cim_progress_status_map, buf,
+			  sizeof(buf)));
+	printf("%-16s%s\n", "CopyType",
+	       named_cell(inst, "CopyType", &cim_copy_type_map, buf,
 			  sizeof(buf)));
 	if (prop_u64(inst, "PercentSynced", &n))
 		printf("%-16s%" PRIu64 "%%\n", "PercentSynced", n);

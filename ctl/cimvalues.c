@@ -32,6 +32,14 @@ static const struct cim_value_name modes[] = {
 };
 const struct cim_value_map cim_mode_map = MAP("Mode", modes);
 
+static const struct cim_value_name copy_types[] = {
+	{ CIMREPL_COPY_TYPE_ASYNC, "Async", "async" },
+	{ CIMREPL_COPY_TYPE_SYNC, "Sync", "sync" },
+	{ CIMREPL_COPY_TYPE_UNSYNC_ASSOC, "UnSyncAssoc", "unsync-assoc" },
+	{ CIMREPL_COPY_TYPE_UNSYNC_UNASSOC, "UnSyncUnAssoc", "unsync-unassoc" },
+};
+const struct cim_value_map cim_copy_type_map = MAP("CopyType", copy_types);
+
 static const struct cim_value_name copy_states[] = {
 	{ CIMREPL_COPY_STATE_INITIALIZED, "Initialized", "initialized" },
 	{ CIMREPL_COPY_STATE_UNSYNCHRONIZED, "Unsynchronized", "unsynchronized" },

@@ -23,6 +23,7 @@ struct cim_value_map {
 
 extern const struct cim_value_map cim_sync_type_map;
 extern const struct cim_value_map cim_mode_map;
+extern const struct cim_value_map cim_copy_type_map;
 extern const struct cim_value_map cim_copy_state_map;
 extern const struct cim_value_map cim_progress_status_map;
 extern const struct cim_value_map cim_operation_map;

@@ -457,12 +457,25 @@ static uint16_t sync_state_of(const struct kernel_sync *s)
 	case CIMREPL_COPY_STATE_SYNCHRONIZED:
 		return CIMREPL_SYNC_STATE_SYNCHRONIZED;
 	case CIMREPL_COPY_STATE_UNSYNCHRONIZED:
-		return CIMREPL_SYNC_STATE_COPY_IN_PROGRESS;
+		return s->progress_status == CIMREPL_PROGRESS_RESYNCING ?
+		       CIMREPL_SYNC_STATE_RESYNC_IN_PROGRESS :
+		       CIMREPL_SYNC_STATE_COPY_IN_PROGRESS;
 	case CIMREPL_COPY_STATE_BROKEN:
 		return CIMREPL_SYNC_STATE_BROKEN;
+	case CIMREPL_COPY_STATE_FRACTURED:
+		return CIMREPL_SYNC_STATE_FRACTURED;
 	default:
 		return CIMREPL_SYNC_STATE_IDLE;
 	}
+}
+
+/* A mirror copies synchronously or asynchronously; the rest do not sync. */
+static uint16_t copy_type_of(const struct kernel_sync *s)
+{
+	if (s->sync_type != CIMREPL_SYNC_TYPE_MIRROR)
+		return CIMREPL_COPY_TYPE_UNSYNC_ASSOC;
+	return s->mode == CIMREPL_MODE_ASYNCHRONOUS ? CIMREPL_COPY_TYPE_ASYNC :
+	       CIMREPL_COPY_TYPE_SYNC;
 }
 
 static void sync_instance(const struct kernel_sync *s, void *arg)
@@ -500,8 +513,7 @@ static void sync_instance(const struct kernel_sync *s, void *arg)
 	set_num(&b, inst, "RequestedCopyState", CIM_TYPE_UINT16,
 		CIMREPL_COPY_STATE_NOT_APPLICABLE);
 	set_num(&b, inst, "PercentSynced", CIM_TYPE_UINT16, percent);
-	set_num(&b, inst, "CopyType", CIM_TYPE_UINT16,
-		CIMREPL_COPY_TYPE_UNSYNC_ASSOC);
+	set_num(&b, inst, "CopyType", CIM_TYPE_UINT16, copy_type_of(s));
 	set_num(&b, inst, "SyncState", CIM_TYPE_UINT16, sync_state_of(s));
 	set_num(&b, inst, "CopyMethodology", CIM_TYPE_UINT16,
 		s->sync_type == CIMREPL_SYNC_TYPE_SNAPSHOT ?

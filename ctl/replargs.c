@@ -151,13 +151,13 @@ static void check_settings(const struct cim_request *req,
 {
 	const struct cim_value *v =
 		replargs_param(req, "ReplicationSettingData");
-	bool clone = rr->sync_type == CIMREPL_SYNC_TYPE_CLONE;
+	bool snapshot = rr->sync_type == CIMREPL_SYNC_TYPE_SNAPSHOT;
 	const struct setting_rule rules[] = {
 		{ "DesiredCopyMethodology",
 		  { CIMREPL_COPY_METHOD_NOT_SPECIFIED,
 		    CIMREPL_COPY_METHOD_IMPLEMENTATION_DECIDES,
-		    clone ? CIMREPL_COPY_METHOD_FULL_COPY :
-			    CIMREPL_COPY_METHOD_COPY_ON_WRITE }, 3 },
+		    snapshot ? CIMREPL_COPY_METHOD_COPY_ON_WRITE :
+			       CIMREPL_COPY_METHOD_FULL_COPY }, 3 },
 		{ "ThinProvisioningPolicy",
 		  { CIMREPL_THIN_IMPLEMENTATION_DECIDES }, 1 },
 		{ "OnGroupOrListError", { CIMREPL_LIST_ERROR_STOP }, 1 },
@@ -295,12 +295,12 @@ void replargs_translate(const struct cim_request *req, bool list_form,
 
 	if (sync_type < 0)
 		method_fail(o, CIMREPL_RC_INVALID_PARAMETER, "SyncType is required");
-	else if (sync_type == CIMREPL_SYNC_TYPE_MIRROR ||
-		 sync_type == CIMREPL_SYNC_TYPE_TOKENIZED_CLONE)
+	else if (sync_type == CIMREPL_SYNC_TYPE_TOKENIZED_CLONE)
 		method_fail(o, CIMREPL_RC_NOT_SUPPORTED,
 			    "SyncType %d is not supported by this system", sync_type);
 	else if (sync_type != CIMREPL_SYNC_TYPE_SNAPSHOT &&
-		 sync_type != CIMREPL_SYNC_TYPE_CLONE)
+		 sync_type != CIMREPL_SYNC_TYPE_CLONE &&
+		 sync_type != CIMREPL_SYNC_TYPE_MIRROR)
 		method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
 			    "SyncType %d: not a SyncType of the standard", sync_type);
 	if (rr->mode >= 0 && rr->mode != CIMREPL_MODE_SYNCHRONOUS &&

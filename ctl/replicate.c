@@ -151,6 +151,7 @@ static bool check(struct replicate_ctx *c)
 	const struct replicate_request *req = c->req;
 	struct replicate_result *res = c->res;
 	bool clone = req->sync_type == CIMREPL_SYNC_TYPE_CLONE;
+	bool mirror = req->sync_type == CIMREPL_SYNC_TYPE_MIRROR;
 	unsigned int i;
 	size_t a, b;
 	int ret;
@@ -164,7 +165,14 @@ static bool check(struct replicate_ctx *c)
 		     req->sync_type);
 		return false;
 	}
-	if (req->mode >= 0 && req->mode != CIMREPL_MODE_SYNCHRONOUS) {
+	if (mirror && req->mode >= 0 && req->mode != CIMREPL_MODE_SYNCHRONOUS &&
+	    req->mode != CIMREPL_MODE_ASYNCHRONOUS) {
+		fail(res, CIMREPL_RC_NOT_SUPPORTED,
+		     "Mode %d: mirrors are synchronous (Mode 2) or asynchronous (Mode 3), not adaptive",
+		     req->mode);
+		return false;
+	}
+	if (!mirror && req->mode >= 0 && req->mode != CIMREPL_MODE_SYNCHRONOUS) {
 		fail(res, CIMREPL_RC_NOT_SUPPORTED,
 		     "Mode %d: snapshots and clones are established synchronously (Mode 2)",
 		     req->mode);
@@ -172,13 +180,15 @@ static bool check(struct replicate_ctx *c)
 	}
 	if (req->wait_state >= 0 &&
 	    req->wait_state != CIMREPL_COPY_STATE_SYNCHRONIZED &&
-	    !(clone && req->wait_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED)) {
+	    !((clone || mirror) &&
+	      req->wait_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED)) {
 		fail(res, CIMREPL_RC_NOT_SUPPORTED,
 		     "WaitForCopyState %d: a %s never waits in that CopyState",
-		     req->wait_state, clone ? "clone" : "snapshot");
+		     req->wait_state,
+		     clone ? "clone" : mirror ? "mirror" : "snapshot");
 		return false;
 	}
-	if (req->targets[0] && !clone) {
+	if (req->targets[0] && !clone && !mirror) {
 		fail(res, CIMREPL_RC_NOT_SUPPORTED,
 		     "TargetElements: snapshots take their space from a pool, not from given volumes");
 		return false;
@@ -322,20 +332,21 @@ static void undo(struct replicate_ctx *c)
 	}
 }
 
-/* Step 2: the targets of clones. */
+/* Step 2: the targets of clones and mirrors. */
 static bool make_targets(struct replicate_ctx *c)
 {
 	struct replicate_result *res = c->res;
 	size_t i;
 	int ret;
 
-	if (c->req->sync_type != CIMREPL_SYNC_TYPE_CLONE)
+	if (c->req->sync_type != CIMREPL_SYNC_TYPE_CLONE &&
+	    c->req->sync_type != CIMREPL_SYNC_TYPE_MIRROR)
 		return true;
 	for (i = 0; i < c->req->n; i++) {
 		struct element *e = &c->el[i];
 
 		if (e->target_given) {
-			/* LIO lets go of the device; the clone will hold it */
+			/* LIO lets go of the device; the replica will hold it */
 			ret = lio_block_delete(c->lio, e->target.bs.name);
 			if (ret) {
 				fail(res, replargs_rc_of_errno(ret),
@@ -440,10 +451,16 @@ static bool make_backstores(struct replicate_ctx *c)
 	return true;
 }
 
-/* In @wait_state, and not in the middle of an operation (a restore). */
+/*
+ * Whether @s is where a wait for @wait_state ends: in that CopyState (or,
+ * for a wait for Unsynchronized, the copy under way, already past it), and
+ * not in the middle of an operation (a restore).
+ */
 static bool reached(const struct kernel_sync *s, int wait_state)
 {
-	return s->copy_state == wait_state &&
+	return (s->copy_state == wait_state ||
+		(wait_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED &&
+		 s->copy_state == CIMREPL_COPY_STATE_SYNCHRONIZED)) &&
 	       !syncop_in_progress(s->progress_status);
 }
 
@@ -476,7 +493,8 @@ static bool record(struct replicate_ctx *c, bool need_job)
 		struct element *e = &c->el[i];
 		struct store_replica r = {
 			.sync_type = c->req->sync_type,
-			.mode = CIMREPL_MODE_SYNCHRONOUS,
+			.mode = c->req->mode >= 0 ? (uint16_t)c->req->mode :
+				CIMREPL_MODE_SYNCHRONOUS,
 			.created_ns = now,
 			.job_id = res->job_id,
 		};

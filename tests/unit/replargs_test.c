@@ -276,8 +276,8 @@ TEST(sync_types_map_to_return_codes)
 	} cases[] = {
 		{ "7", 0, CIMREPL_SYNC_TYPE_SNAPSHOT },
 		{ "8", 0, CIMREPL_SYNC_TYPE_CLONE },
+		{ "6", 0, CIMREPL_SYNC_TYPE_MIRROR },
 		/* defined by the standard, not done here */
-		{ "6", CIMREPL_RC_NOT_SUPPORTED, 0 },
 		{ "9", CIMREPL_RC_NOT_SUPPORTED, 0 },
 		/* not defined by the standard, or not a uint16 */
 		{ "5", CIMREPL_RC_INVALID_PARAMETER, 0 },
@@ -516,11 +516,11 @@ TEST(the_first_reason_stands)
 	char a[4096], b[160], m[160];
 	struct outcome out;
 
-	ASSERT_EQ(0, translate(&out, LIST, u16_param(b, sizeof(b), "SyncType", "6"),
+	ASSERT_EQ(0, translate(&out, LIST, u16_param(b, sizeof(b), "SyncType", "9"),
 			       vols_param(a, sizeof(a), "SourceElements", true, "db0"),
 			       u16_param(m, sizeof(m), "Mode", "99"), NULL));
 	EXPECT_EQ(CIMREPL_RC_NOT_SUPPORTED, out.o.rc);
-	EXPECT_NE(NULL, strstr(out.o.description, "SyncType 6"));
+	EXPECT_NE(NULL, strstr(out.o.description, "SyncType 9"));
 	outcome_free(&out);
 }
 
