@@ -272,7 +272,10 @@ fi
 
 # 6. ElementCapabilities: the capabilities, with the replication types of
 # the module's engines (Synchronous Snapshot Local 6, Synchronous Clone
-# Local 10; a mirror engine: 2 and 3) and nothing remote.
+# Local 10; a mirror engine: 2 and 3) and nothing remote; the synchronous
+# actions are the service's methods: CreateElementReplica 2,
+# ModifyReplicaSynchronization 5, ModifyListSynchronization 6,
+# GetReplicationRelationships 10, CreateListReplica 19.
 w ec ai -ac CIM_ElementCapabilities -nl "$svc"
 types=$(sed -n 's/^-SupportedReplicationTypes=//p' "$tmp/ec")
 want=$("$ctl" --json kernel info | jq -r '[.sync_types[].value |
@@ -281,7 +284,7 @@ want=$("$ctl" --json kernel info | jq -r '[.sync_types[].value |
 if grep -q 'CIM_ReplicationServiceCapabilities' "$tmp/ec" &&
    same_set "$types" "$want" &&
    [ "$(sed -n 's/^-SupportedStorageObjects=//p' "$tmp/ec")" = 2 ] &&
-   same_set "$(sed -n 's/^-SupportedSynchronousActions=//p' "$tmp/ec")" 2,19; then
+   same_set "$(sed -n 's/^-SupportedSynchronousActions=//p' "$tmp/ec")" 2,5,6,10,19; then
 	ktap_ok capabilities_replication_types_from_engines
 else
 	diag ec
