@@ -12,7 +12,7 @@ cd "$(dirname "$0")" || exit 1
 
 # Order matters only for module_test.sh, which unloads and reloads the
 # module: it runs last.
-tests=${*:-"netlink_test volume_test snapshot_test clone_test mirror_test lio_smoke.sh snapshot_lio_test.sh clone_lio_test.sh cimrepld_test.sh cimreplctl_daemon_test.sh module_test.sh"}
+tests=${*:-"netlink_test volume_test snapshot_test clone_test mirror_test lio_smoke.sh snapshot_lio_test.sh clone_lio_test.sh mirror_lio_test.sh cimrepld_test.sh cimreplctl_daemon_test.sh module_test.sh"}
 
 status=0
 for t in $tests; do
