@@ -58,9 +58,16 @@ static int make_loop(const char *file, int mib, char *dev, size_t len)
 {
 	char cmd[256];
 	FILE *p;
-	int ok;
+	int fd, ok;
 
-	if (sh("rm -f /tmp/%s && truncate -s %dM /tmp/%s", file, mib, file))
+	snprintf(cmd, sizeof(cmd), "/tmp/%s", file);
+	unlink(cmd);
+	fd = open(cmd, O_CREAT | O_EXCL | O_WRONLY, 0600);
+	if (fd < 0)
+		return -1;
+	ok = !ftruncate(fd, (off_t)mib * MIB);
+	close(fd);
+	if (!ok)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "losetup -f --show /tmp/%s", file);
 	p = popen(cmd, "r");
@@ -77,6 +84,11 @@ static int make_loop(const char *file, int mib, char *dev, size_t len)
 /* Detach every loop device over /tmp/@file and remove the file. */
 static void drop_loop(const char *file)
 {
+	char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/%s", file);
+	if (access(path, F_OK))
+		return;		/* (spawning shells is slow under TCG) */
 	sh("losetup -j /tmp/%s 2>/dev/null | cut -d: -f1 | xargs -r losetup -d; rm -f /tmp/%s",
 	   file, file);
 }
@@ -430,8 +442,8 @@ static void cleanup(struct nlt_sock *s, struct nlt_msg *m)
 	pool_cmd(s, m, CIMREPL_CMD_POOL_DELETE, "p0", NULL, false);
 	volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, "o1", NULL);
 	volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, "o0", NULL);
-	sh("DM_DISABLE_UDEV=1 dmsetup remove --noudevsync %s 2>/dev/null",
-	   DM_TARGET);
+	if (!access("/dev/mapper/" DM_TARGET, F_OK))
+		sh("DM_DISABLE_UDEV=1 dmsetup remove --noudevsync %s", DM_TARGET);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		drop_loop(files[i]);
 }
@@ -452,9 +464,9 @@ static int bench_setup(struct bench *b)
 {
 	if (nlt_open(&b->s))
 		return -1;
-	cleanup(&b->s, &b->m);
 	if (!has_mirror_engine(&b->s, &b->m))
 		return 1;
+	cleanup(&b->s, &b->m);
 	if (make_loop("mirror-src", SOURCE_MIB, b->source_dev,
 		      sizeof(b->source_dev)) ||
 	    make_loop("mirror-pool", POOL_MIB, b->pool_dev, sizeof(b->pool_dev)) ||
