@@ -34,7 +34,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 ctl="$top/ctl/cimreplctl"
 seqwriter="$top/selftests/seqwriter"
-span=16					# MiB: each source, and each target
+span=8					# MiB: each source, and each target
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="mi$rnd"				# prefix of every name this test uses
 volS="${p}vs"				# the synchronously mirrored volume,
@@ -109,10 +109,10 @@ wait_caught_up()
 	done
 }
 
-# zero_area SD MIB - zero 4 MiB at MIB of disk SD.
+# zero_area SD MIB - zero the 2 MiB at MIB of disk SD (a seqwriter area).
 zero_area()
 {
-	dd if=/dev/zero of="/dev/$1" bs=1M seek="$2" count=4 oflag=direct \
+	dd if=/dev/zero of="/dev/$1" bs=1M seek="$2" count=2 oflag=direct \
 		conv=fsync status=none
 }
 
@@ -190,6 +190,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 ktap_plan 13
+t_start=$(date +%s)
 
 # ------------------------------------------------------------------ setup
 
@@ -201,7 +202,7 @@ sS="" sA="" tS="" tA="" pl=""
 	sA=$(new_loop "$tmp/va.img" "$span") && loops="$loops $sA" &&
 	tS=$(new_loop "$tmp/ms.img" "$span") && loops="$loops $tS" &&
 	tA=$(new_loop "$tmp/ma.img" "$span") && loops="$loops $tA" &&
-	pl=$(new_loop "$tmp/pool.img" 32) && loops="$loops $pl" &&
+	pl=$(new_loop "$tmp/pool.img" 16) && loops="$loops $pl" &&
 	dd if=/dev/urandom of="$sS" bs=1M count="$span" oflag=direct status=none &&
 	dd if=/dev/urandom of="$sA" bs=1M count="$span" oflag=direct status=none &&
 	"$ctl" volume create "$volS" --backing "$sS" &&
@@ -262,10 +263,10 @@ ktap_result a_initial_copies_equal_the_sources "$([ -z "$why" ]; echo $?)" "${wh
 # 4. fio with CRC32C verification on both source LUNs at once; the
 # mirrors stay Synchronized.
 if ktap_run b_fio_verify_on_both_sources_while_mirrored \
-	fio --direct=1 --ioengine=psync --rw=randwrite --bs=4k --size=8M \
+	fio --direct=1 --ioengine=psync --rw=randwrite --bs=4k --size=4M \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 --minimal \
-	--name=sync --filename="/dev/$vs_sd" --offset=2M \
-	--name=async --filename="/dev/$va_sd" --offset=2M; then
+	--name=sync --filename="/dev/$vs_sd" \
+	--name=async --filename="/dev/$va_sd"; then
 	st="$(state "$mirS") $(state "$mirA")"
 	[ "$st" = "4 4" ] || ktap_print_msg "after fio: CopyStates $st"
 fi
@@ -350,21 +351,21 @@ ktap_result c_resync_copies_the_logged_regions "$([ -z "$why" ]; echo $?)" "${wh
 # ---------------------------------------------------- d) write order
 
 # stamped_run OFFSET_MIB OPERATION - stamped writes at OFFSET_MIB of the
-# asynchronous source's LUN; OPERATION on the mirror once 400 are
-# acknowledged; stopped 400 after it returned. Sets lo (acknowledged
+# asynchronous source's LUN; OPERATION on the mirror once 200 are
+# acknowledged; stopped 200 after it returned. Sets lo (acknowledged
 # before the operation), hi (acknowledged when it returned), last (all).
 stamped_run()
 {
 	rm -f "$tmp/stop" "$tmp/writer.out"
 	"$seqwriter" write "/dev/$va_sd" "$1" "$tmp/stop" >"$tmp/writer.out" 2>&1 &
 	writer=$!
-	wait_acked "$tmp/writer.out" 400
+	wait_acked "$tmp/writer.out" 200
 	lo=$(acked "$tmp/writer.out")
 	backlog=$(sync_json "$mirA" | jq .backlog)
 	"$ctl" kernel sync modify --operation "$2" "$mirA" >"$tmp/out" 2>&1
 	op_rc=$?
 	hi=$(acked "$tmp/writer.out")
-	wait_acked "$tmp/writer.out" $((hi + 400))
+	wait_acked "$tmp/writer.out" $((hi + 200))
 	touch "$tmp/stop"
 	wait "$writer"
 	writer_rc=$?
@@ -378,16 +379,16 @@ stamped_run()
 # the source the whole history.
 "$ctl" kernel sync set "$mirA" --max-lag 5000 >"$tmp/out" 2>&1 ||
 	ktap_print_msg "sync set --max-lag: $(cat "$tmp/out")"
-zero_area "$va_sd" 8 && wait_caught_up "$mirA"
-stamped_run 8 split
+zero_area "$va_sd" 4 && wait_caught_up "$mirA"
+stamped_run 4 split
 why=
 [ "$op_rc" = 0 ] || why="split exit $op_rc: $(cat "$tmp/out")"
 [ "$writer_rc" = 0 ] || why="$why; writer: $(tail -n 1 "$tmp/writer.out")"
 [ "$(state "$mirA")" = 7 ] || why="$why; CopyState $(state "$mirA")"
-"$seqwriter" check "/dev/$ma_sd" 8 "$lo" $((hi + 16)) >"$tmp/check" 2>&1 ||
+"$seqwriter" check "/dev/$ma_sd" 4 "$lo" $((hi + 16)) >"$tmp/check" 2>&1 ||
 	why="$why; the mirror is not a prefix in [$lo, $((hi + 16))]"
 ktap_print_msg "mirror: $(tr '\n' ' ' <"$tmp/check")"
-"$seqwriter" check "/dev/$va_sd" 8 "$last" "$last" >"$tmp/check" 2>&1 ||
+"$seqwriter" check "/dev/$va_sd" 4 "$last" "$last" >"$tmp/check" 2>&1 ||
 	why="$why; the source lacks acknowledged writes: $(tr '\n' ' ' <"$tmp/check")"
 ktap_result d_split_mid_stream_leaves_a_prefix "$([ -z "$why" ]; echo $?)" "${why#; }"
 
@@ -397,15 +398,15 @@ why=
 "$ctl" kernel sync modify --operation resync "$mirA" >"$tmp/out" 2>&1 ||
 	why="resync: $(cat "$tmp/out")"
 wait_state "$mirA" 4 || why="$why; CopyState $(state "$mirA") after resync"
-zero_area "$va_sd" 12 && wait_caught_up "$mirA"
-stamped_run 12 fracture
+zero_area "$va_sd" 6 && wait_caught_up "$mirA"
+stamped_run 6 fracture
 [ "$op_rc" = 0 ] || why="$why; fracture exit $op_rc: $(cat "$tmp/out")"
 [ "$writer_rc" = 0 ] || why="$why; writer: $(tail -n 1 "$tmp/writer.out")"
 [ "$(state "$mirA")" = 6 ] || why="$why; CopyState $(state "$mirA")"
-"$seqwriter" check "/dev/$ma_sd" 12 0 $((hi + 16)) >"$tmp/check" 2>&1 ||
+"$seqwriter" check "/dev/$ma_sd" 6 0 $((hi + 16)) >"$tmp/check" 2>&1 ||
 	why="$why; the mirror is not a prefix in [0, $((hi + 16))]"
 ktap_print_msg "mirror: $(tr '\n' ' ' <"$tmp/check")"
-"$seqwriter" check "/dev/$va_sd" 12 "$last" "$last" >"$tmp/check" 2>&1 ||
+"$seqwriter" check "/dev/$va_sd" 6 "$last" "$last" >"$tmp/check" 2>&1 ||
 	why="$why; the source lacks acknowledged writes: $(tr '\n' ' ' <"$tmp/check")"
 ktap_result d_fracture_mid_stream_leaves_a_prefix "$([ -z "$why" ]; echo $?)" "${why#; }"
 
@@ -430,5 +431,6 @@ ls -d "$lio_cfs"/core/iblock_*/"$p"* >/dev/null 2>&1 && left="$left backstores"
 ls /dev/cimrepl/"$p"* >/dev/null 2>&1 && left="$left devices"
 losetup -j "$tmp/vs.img" | grep -q . && left="$left loops"
 ktap_result teardown_leaves_nothing "$([ -z "$left" ]; echo $?)" "left:$left"
+ktap_print_msg "mirror_lio_test took $(($(date +%s) - t_start)) s"
 
 ktap_finished

@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #define BLOCK		4096
-#define BLOCKS		1024		/* a 4 MiB area */
+#define BLOCKS		512		/* a 2 MiB area */
 #define HOT		8
 #define WORDS		(BLOCK / sizeof(uint64_t))
 #define MAGIC		0x6d6972726f72ULL	/* "mirror" */
