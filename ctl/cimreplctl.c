@@ -661,6 +661,7 @@ static json_object *sync_json(const struct kernel_sync *s)
 	ADD_NUMBER(CIMREPL_A_SYNC_LAG_MS, "lag_ms", lag_ms);
 	ADD_NUMBER(CIMREPL_A_SYNC_BACKLOG, "backlog", backlog);
 	ADD_NUMBER(CIMREPL_A_SYNC_ERROR, "error", error);
+	ADD_NUMBER(CIMREPL_A_SYNC_DIRTY, "dirty_regions", dirty);
 #undef ADD_NUMBER
 	return o;
 }
@@ -1013,6 +1014,8 @@ static int sync_show_cmd(int argc, char **argv)
 		printf("%-16s%" PRIu32 " ms\n", "lag", s.lag_ms);
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_BACKLOG))
 		printf("%-16s%" PRIu64 " bytes\n", "backlog", s.backlog);
+	if (kernel_sync_has(&s, CIMREPL_A_SYNC_DIRTY))
+		printf("%-16s%" PRIu64 "\n", "dirty regions", s.dirty);
 	if (kernel_sync_has(&s, CIMREPL_A_SYNC_ERROR) && s.error)
 		printf("%-16s%s (errno %" PRIu32 ")\n", "error",
 		       strerror((int)s.error), s.error);

@@ -586,6 +586,8 @@ static int parse_sync(struct nlattr *nest, struct kernel_sync *sync)
 		sync->backlog = nla_get_u64(a[CIMREPL_A_SYNC_BACKLOG]);
 	if (a[CIMREPL_A_SYNC_ERROR])
 		sync->error = nla_get_u32(a[CIMREPL_A_SYNC_ERROR]);
+	if (a[CIMREPL_A_SYNC_DIRTY])
+		sync->dirty = nla_get_u64(a[CIMREPL_A_SYNC_DIRTY]);
 	return 0;
 }
 

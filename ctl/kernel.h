@@ -111,6 +111,7 @@ struct kernel_sync {
 	uint32_t max_lag_ms, lag_ms;
 	uint64_t backlog;		/* bytes */
 	uint32_t error;			/* errno */
+	uint64_t dirty;			/* mirrors: regions to copy */
 };
 
 static inline bool kernel_sync_has(const struct kernel_sync *s,

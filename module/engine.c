@@ -8,11 +8,13 @@
 
 #include "cimrepl.h"
 #include "clone.h"
+#include "mirror.h"
 #include "snapshot.h"
 
 const struct cimrepl_engine *const cimrepl_engines[] = {
 	&cimrepl_snapshot_engine,
 	&cimrepl_clone_engine,
+	&cimrepl_mirror_engine,
 };
 
 const unsigned int cimrepl_n_engines = ARRAY_SIZE(cimrepl_engines);

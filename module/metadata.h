@@ -83,6 +83,13 @@ struct cimrepl_meta_snapshot {
 
 #define CIMREPL_META_SNAP_CLONE		0x1	/* the image of a clone */
 #define CIMREPL_META_SNAP_IMAGE_LOST	0x2	/* a clone's image broke */
+/*
+ * A mirror: @name is the mirror's volume over its target, @origin its
+ * source, @copy_state its state; its log lives in the chunks whose records
+ * carry CIMREPL_META_CHUNK_MIRROR_LOG and @seq.
+ */
+#define CIMREPL_META_SNAP_MIRROR	0x4
+#define CIMREPL_META_SNAP_ASYNC		0x8	/* a mirror in Mode 3 */
 
 #define CIMREPL_META_SNAPSHOTS \
 	((CIMREPL_META_BLOCK - sizeof(struct cimrepl_meta_header)) / \
@@ -103,6 +110,11 @@ struct cimrepl_meta_chunk {
 } __packed;
 
 #define CIMREPL_META_CHUNK_PRIVATE	0x1
+/*
+ * A chunk of a mirror's dirty-region log: @from_seq == @to_seq is the
+ * mirror's record, @origin_chunk the chunk's place in the log, @origin_id 0.
+ */
+#define CIMREPL_META_CHUNK_MIRROR_LOG	0x2
 
 #define CIMREPL_META_CHUNKS_PER_BLOCK \
 	((CIMREPL_META_BLOCK - sizeof(struct cimrepl_meta_header)) / \

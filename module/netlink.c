@@ -18,6 +18,7 @@
 #include "netlink.h"
 #include "pool.h"
 #include "clone.h"
+#include "mirror.h"
 #include "snapshot.h"
 #include "volume.h"
 
@@ -715,11 +716,21 @@ static int cimrepl_fill_sync_object(struct sk_buff *skb, void *snap)
 	return cimrepl_snapshot_fill_sync(skb, snap);
 }
 
-static int cimrepl_sync_msg(struct sk_buff *skb, struct cimrepl_snapshot *snap,
+static int cimrepl_fill_mirror_object(struct sk_buff *skb, void *mirror)
+{
+	return cimrepl_mirror_fill_sync(skb, mirror);
+}
+
+/* The synchronization of replica device @vol (a snapshot, clone or mirror). */
+static int cimrepl_sync_msg(struct sk_buff *skb, struct cimrepl_volume *vol,
 			    u32 portid, u32 seq, int flags, u8 cmd, u16 event)
 {
-	return cimrepl_object_msg(skb, cimrepl_fill_sync_object, snap, portid,
-				  seq, flags, cmd, event);
+	if (vol->mirror)
+		return cimrepl_object_msg(skb, cimrepl_fill_mirror_object,
+					  vol->mirror, portid, seq, flags, cmd,
+					  event);
+	return cimrepl_object_msg(skb, cimrepl_fill_sync_object, vol->snapshot,
+				  portid, seq, flags, cmd, event);
 }
 
 /* Sent from the copy worker too: no I/O may be needed to allocate it. */
@@ -728,10 +739,26 @@ void cimrepl_nl_notify_sync(struct cimrepl_snapshot *snap, u16 event)
 	cimrepl_notify(cimrepl_fill_sync_object, snap, event, GFP_NOIO);
 }
 
+void cimrepl_nl_notify_mirror(struct cimrepl_mirror *mirror, u16 event)
+{
+	cimrepl_notify(cimrepl_fill_mirror_object, mirror, event, GFP_NOIO);
+}
+
 /* The reply to a create-list: one CIMREPL_A_SYNC nest per new replica. */
 static int cimrepl_reply_add_sync(struct cimrepl_snapshot *snap, void *arg)
 {
 	return cimrepl_snapshot_fill_sync(arg, snap);
+}
+
+static int cimrepl_reply_add_mirror(struct cimrepl_mirror *mirror, void *arg)
+{
+	return cimrepl_mirror_fill_sync(arg, mirror);
+}
+
+/* Is @vol a replica device with a synchronization? */
+static bool cimrepl_is_replica(const struct cimrepl_volume *vol)
+{
+	return vol->snapshot || vol->mirror;
 }
 
 static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
@@ -769,14 +796,24 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 				    "no engine for this SyncType in this module");
 		return -EOPNOTSUPP;
 	}
-	if (info->attrs[CIMREPL_A_MODE] &&
-	    nla_get_u16(info->attrs[CIMREPL_A_MODE]) != CIMREPL_MODE_SYNCHRONOUS) {
+	list.mode = info->attrs[CIMREPL_A_MODE] ?
+		    nla_get_u16(info->attrs[CIMREPL_A_MODE]) :
+		    CIMREPL_MODE_SYNCHRONOUS;
+	if (list.sync_type == CIMREPL_SYNC_TYPE_MIRROR &&
+	    list.mode != CIMREPL_MODE_SYNCHRONOUS &&
+	    list.mode != CIMREPL_MODE_ASYNCHRONOUS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_MODE],
+				    "mirrors are synchronous (Mode 2) or asynchronous (Mode 3)");
+		return -EOPNOTSUPP;
+	}
+	if (list.sync_type != CIMREPL_SYNC_TYPE_MIRROR &&
+	    list.mode != CIMREPL_MODE_SYNCHRONOUS) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_MODE],
 				    "snapshots and clones are established synchronously (Mode 2)");
 		return -EOPNOTSUPP;
 	}
 	if (info->attrs[CIMREPL_A_THROTTLE]) {
-		if (list.sync_type != CIMREPL_SYNC_TYPE_CLONE) {
+		if (list.sync_type == CIMREPL_SYNC_TYPE_SNAPSHOT) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    info->attrs[CIMREPL_A_THROTTLE],
 					    "snapshots have no background copy to throttle");
@@ -800,10 +837,11 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 			ret = -EOPNOTSUPP;
 			goto out_free;
 		}
-		if (list.sync_type == CIMREPL_SYNC_TYPE_CLONE &&
+		if (list.sync_type != CIMREPL_SYNC_TYPE_SNAPSHOT &&
 		    tb[CIMREPL_A_ELEM_STORE_SIZE]) {
-			cimrepl_elem_err(info->extack, tb[CIMREPL_A_ELEM_STORE_SIZE],
-					 count, "a clone is as large as its source: no store size");
+			cimrepl_elem_err(info->extack,
+					 tb[CIMREPL_A_ELEM_STORE_SIZE], count,
+					 "a clone or mirror is its source's size: no store size");
 			ret = -EINVAL;
 			goto out_free;
 		}
@@ -836,8 +874,13 @@ static int cimrepl_nl_replica_create_list(struct sk_buff *skb,
 		nlmsg_free(msg);
 		goto out_free;
 	}
-	ret = cimrepl_snapshot_create_list(req, count, &list, info->extack,
-					   cimrepl_reply_add_sync, msg);
+	if (list.sync_type == CIMREPL_SYNC_TYPE_MIRROR)
+		ret = cimrepl_mirror_create_list(req, count, &list, info->extack,
+						 cimrepl_reply_add_mirror, msg);
+	else
+		ret = cimrepl_snapshot_create_list(req, count, &list,
+						   info->extack,
+						   cimrepl_reply_add_sync, msg);
 	if (ret) {
 		nlmsg_free(msg);
 		goto out_free;
@@ -867,7 +910,7 @@ static int cimrepl_nl_find_replica(struct genl_info *info,
 	if (ret)
 		return ret;
 	vol = cimrepl_volume_find(name);
-	if (!vol || !vol->snapshot) {
+	if (!vol || !cimrepl_is_replica(vol)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_SYNC],
 				    "no such synchronization");
 		return -ENOENT;
@@ -883,7 +926,10 @@ static int cimrepl_nl_replica_delete(struct sk_buff *skb, struct genl_info *info
 
 	mutex_lock(&cimrepl_config_lock);
 	ret = cimrepl_nl_find_replica(info, &vol);
-	if (!ret)
+	if (!ret && vol->mirror)
+		ret = cimrepl_mirror_delete(vol, info->attrs[CIMREPL_A_SYNC],
+					    info->extack);
+	else if (!ret)
 		ret = cimrepl_snapshot_delete(vol, info->attrs[CIMREPL_A_SYNC],
 					      info->extack);
 	mutex_unlock(&cimrepl_config_lock);
@@ -902,7 +948,7 @@ static int cimrepl_nl_sync_get(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&cimrepl_config_lock);
 	ret = cimrepl_nl_find_replica(info, &vol);
 	if (!ret)
-		ret = cimrepl_sync_msg(msg, vol->snapshot, info->snd_portid,
+		ret = cimrepl_sync_msg(msg, vol, info->snd_portid,
 				       info->snd_seq, 0, CIMREPL_CMD_SYNC_GET, 0);
 	mutex_unlock(&cimrepl_config_lock);
 	return cimrepl_reply(msg, info, ret);
@@ -916,9 +962,9 @@ static int cimrepl_nl_sync_dump(struct sk_buff *skb, struct netlink_callback *cb
 
 	mutex_lock(&cimrepl_config_lock);
 	list_for_each_entry(vol, &cimrepl_volumes, node) {
-		if (!vol->snapshot || index++ < cb->args[0])
+		if (!cimrepl_is_replica(vol) || index++ < cb->args[0])
 			continue;
-		ret = cimrepl_sync_msg(skb, vol->snapshot,
+		ret = cimrepl_sync_msg(skb, vol,
 				       NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				       CIMREPL_CMD_SYNC_GET, 0);
@@ -974,7 +1020,7 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 		nla_parse_nested(tb, CIMREPL_A_ELEM_MAX, elem,
 				 cimrepl_elem_policy, NULL);
 		vol = cimrepl_volume_find(nla_data(tb[CIMREPL_A_ELEM_TARGET_NAME]));
-		if (!vol || !vol->snapshot) {
+		if (!vol || !cimrepl_is_replica(vol)) {
 			cimrepl_elem_err(info->extack, elem, count,
 					 "no such synchronization");
 			ret = -ENOENT;
@@ -996,6 +1042,14 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 			vols[count++] = vol;
 			continue;
 		}
+		if (vol->mirror) {
+			ret = cimrepl_mirror_check(vol, op, elem, count,
+						   info->extack);
+			if (ret)
+				goto out_unlock;
+			vols[count++] = vol;
+			continue;
+		}
 		if (op != CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
 		    op != CIMREPL_OP_RESTORE_FROM_REPLICA) {
 			cimrepl_elem_err(info->extack, elem, count,
@@ -1005,7 +1059,7 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 		}
 		for (i = 0; i < count; i++) {
 			if (op == CIMREPL_OP_RESTORE_FROM_REPLICA &&
-			    vols[i]->role != CIMREPL_ROLE_CLONE &&
+			    vols[i]->role == CIMREPL_ROLE_SNAPSHOT &&
 			    cimrepl_snapshot_source(vols[i]) ==
 			    cimrepl_snapshot_source(vol)) {
 				cimrepl_elem_err(info->extack, elem, count,
@@ -1037,12 +1091,19 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 					 "the snapshot is Broken (CopyState 5): it has no point in time to restore");
 			ret = -EINVAL;
 			goto out_unlock;
+		case CIMREPL_SNAPSHOT_SOURCE_MIRRORED:
+			cimrepl_elem_err(info->extack, elem, count,
+					 "the source has a mirror: detach it first");
+			ret = -EBUSY;
+			goto out_unlock;
 		}
 		vols[count++] = vol;
 	}
 	for (i = 0; i < count && !ret; i++) {
 		if (vols[i]->role == CIMREPL_ROLE_CLONE)
 			ret = cimrepl_clone_apply(vols[i], op, info->extack);
+		else if (vols[i]->mirror)
+			ret = cimrepl_mirror_apply(vols[i], op, info->extack);
 		else if (op == CIMREPL_OP_RESTORE_FROM_REPLICA)
 			ret = cimrepl_snapshot_restore(vols[i], NULL, info->extack);
 		else
@@ -1079,21 +1140,30 @@ static int cimrepl_nl_sync_set(struct sk_buff *skb, struct genl_info *info)
 			       info->attrs[CIMREPL_A_SYNC], info->extack, &name);
 	if (ret)
 		return ret;
-	if (tb[CIMREPL_A_SYNC_MAX_LAG_MS]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_SYNC_MAX_LAG_MS],
-				    "only asynchronous mirrors have a lag to bound");
-		return -EINVAL;
-	}
-	if (cimrepl_require(info->extack, info->attrs[CIMREPL_A_SYNC], tb,
+	if (!tb[CIMREPL_A_SYNC_MAX_LAG_MS] &&
+	    cimrepl_require(info->extack, info->attrs[CIMREPL_A_SYNC], tb,
 			    CIMREPL_A_SYNC_THROTTLE, "nothing to set"))
 		return -EINVAL;
 
 	mutex_lock(&cimrepl_config_lock);
 	vol = cimrepl_volume_find(name);
-	if (!vol || !vol->snapshot) {
+	if (!vol || !cimrepl_is_replica(vol)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CIMREPL_A_SYNC],
 				    "no such synchronization");
 		ret = -ENOENT;
+	} else if (vol->mirror) {
+		/* the lag bound is checked first: nothing changes if it fails */
+		ret = tb[CIMREPL_A_SYNC_MAX_LAG_MS] ?
+		      cimrepl_mirror_set_max_lag(vol,
+						 nla_get_u32(tb[CIMREPL_A_SYNC_MAX_LAG_MS]),
+						 tb[CIMREPL_A_SYNC_MAX_LAG_MS],
+						 info->extack) : 0;
+		if (!ret && tb[CIMREPL_A_SYNC_THROTTLE])
+			cimrepl_mirror_set_throttle(vol, nla_get_u32(tb[CIMREPL_A_SYNC_THROTTLE]));
+	} else if (tb[CIMREPL_A_SYNC_MAX_LAG_MS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_SYNC_MAX_LAG_MS],
+				    "only asynchronous mirrors have a lag to bound");
+		ret = -EINVAL;
 	} else if (vol->role != CIMREPL_ROLE_CLONE) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_SYNC_THROTTLE],
 				    "snapshots have no background copy to throttle");

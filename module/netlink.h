@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct cimrepl_mirror;
 struct cimrepl_snapshot;
 struct cimrepl_volume;
 
@@ -18,5 +19,6 @@ void cimrepl_nl_notify_volume(struct cimrepl_volume *vol, u16 event);
 
 /* The same for a synchronization (a CIMREPL_A_SYNC nest). */
 void cimrepl_nl_notify_sync(struct cimrepl_snapshot *snap, u16 event);
+void cimrepl_nl_notify_mirror(struct cimrepl_mirror *mirror, u16 event);
 
 #endif /* CIMREPL_NETLINK_H */

@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "mirror.h"
 #include "pool.h"
 #include "snapshot.h"
 #include "volume.h"
@@ -148,7 +149,12 @@ int cimrepl_pool_create(const char *name, const char *path, u32 chunk_size,
 
 	list_add_tail(&pool->node, &cimrepl_pools);
 	if (!format) {
-		ret = cimrepl_snapshot_assemble(pool, attr, extack);
+		ret = cimrepl_mirror_assemble(pool, attr, extack);
+		if (!ret) {
+			ret = cimrepl_snapshot_assemble(pool, attr, extack);
+			if (ret)
+				cimrepl_mirror_disassemble(pool);
+		}
 		if (ret) {
 			list_del(&pool->node);
 			goto out_free;
@@ -178,7 +184,7 @@ int cimrepl_pool_delete(const char *name, const struct nlattr *attr,
 		ret = -ENOENT;
 	} else if (pool->users) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "the pool holds snapshots: delete them first");
+				    "the pool holds snapshots, clones or mirrors: delete them first");
 		ret = -EBUSY;
 	} else {
 		list_del(&pool->node);

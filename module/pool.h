@@ -20,7 +20,8 @@
  * @meta: its metadata; @meta.lock also protects @used and @free_chunks
  * @used: allocation bitmap of the data chunks
  * @free_chunks: clear bits in @used
- * @users: origins whose snapshots live in this pool; protected by
+ * @users: origins whose snapshots live in this pool, and mirrors whose
+ *	record and log do; protected by
  *	cimrepl_config_lock
  *
  * Each pool holds a module reference for as long as it exists; it cannot

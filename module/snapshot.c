@@ -1034,7 +1034,15 @@ cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op)
 		return CIMREPL_SNAPSHOT_OPEN;
 	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && !valid)
 		return CIMREPL_SNAPSHOT_BROKEN;
+	/* the restore writes the source below its mirror */
+	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && origin->vol->mirrored)
+		return CIMREPL_SNAPSHOT_SOURCE_MIRRORED;
 	return CIMREPL_SNAPSHOT_READY;
+}
+
+bool cimrepl_snapshot_restoring(struct cimrepl_volume *vol)
+{
+	return vol->origin && READ_ONCE(vol->origin->restoring);
 }
 
 int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
@@ -1055,6 +1063,10 @@ int cimrepl_snapshot_restore(struct cimrepl_volume *vol,
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "the snapshot is Broken: it has no point in time to restore");
 		return -EINVAL;
+	case CIMREPL_SNAPSHOT_SOURCE_MIRRORED:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the source has a mirror: detach it first");
+		return -EBUSY;
 	default:
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "a restore onto this source is in progress");
@@ -1738,7 +1750,8 @@ static int cimrepl_assemble_check(struct cimrepl_pool *pool,
 	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++) {
 		struct cimrepl_meta_snapshot *rec = &meta->snapshots[i];
 
-		if (!rec->seq)
+		if (!rec->seq ||
+		    le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_MIRROR)
 			continue;
 		if (!memchr(rec->name, 0, sizeof(rec->name)) ||
 		    !memchr(rec->origin, 0, sizeof(rec->origin))) {
@@ -1864,7 +1877,8 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 	for (i = 0; i < CIMREPL_META_SNAPSHOTS; i++) {
 		struct cimrepl_meta_snapshot *rec = &meta->snapshots[i];
 
-		if (!rec->seq)
+		if (!rec->seq ||
+		    le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_MIRROR)
 			continue;
 		source = cimrepl_volume_find(rec->origin);
 		origin = cimrepl_pool_origin(pool, le32_to_cpu(rec->origin_id));
@@ -1929,7 +1943,9 @@ static int cimrepl_snapshot_build(struct cimrepl_pool *pool,
 		bool private_copy = le32_to_cpu(rec->flags) &
 				    CIMREPL_META_CHUNK_PRIVATE;
 
-		if (!from)
+		/* mirror logs are the mirror engine's (mirror.c) */
+		if (!from ||
+		    le32_to_cpu(rec->flags) & CIMREPL_META_CHUNK_MIRROR_LOG)
 			continue;
 		origin = cimrepl_pool_origin(pool, le32_to_cpu(rec->origin_id));
 		snap = origin && private_copy ?

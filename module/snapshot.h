@@ -31,7 +31,8 @@ struct cimrepl_snapshot_request {
 
 /* What a create-list asks of all its elements. */
 struct cimrepl_list_request {
-	u16 sync_type;		/* CIMREPL_SYNC_TYPE_SNAPSHOT or _CLONE */
+	u16 sync_type;		/* CIMREPL_SYNC_TYPE_* */
+	u16 mode;		/* mirrors: CIMREPL_MODE_* */
 	u32 chunk_size;		/* bytes, 0 for the pool's */
 	bool throttle_set;	/* clones: @throttle given */
 	u32 throttle;		/* clones: KiB/s of background copy, 0 = none */
@@ -73,6 +74,7 @@ enum cimrepl_snapshot_obstacle {
 	CIMREPL_SNAPSHOT_BEING_RESTORED,	/* this one is restored */
 	CIMREPL_SNAPSHOT_OPEN,			/* a LIO backstore holds it */
 	CIMREPL_SNAPSHOT_BROKEN,		/* it lost its point in time */
+	CIMREPL_SNAPSHOT_SOURCE_MIRRORED,	/* a restore would bypass it */
 };
 
 /*
@@ -81,6 +83,9 @@ enum cimrepl_snapshot_obstacle {
  */
 enum cimrepl_snapshot_obstacle
 cimrepl_snapshot_check(struct cimrepl_volume *vol, u16 op);
+
+/* Is a snapshot being restored onto the volume @vol? */
+bool cimrepl_snapshot_restoring(struct cimrepl_volume *vol);
 
 /* The name of the pool @origin's images live in. */
 const char *cimrepl_snapshot_origin_pool(const struct cimrepl_origin *origin);

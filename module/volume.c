@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "netlink.h"
+#include "mirror.h"
 #include "snapshot.h"
 #include "volume.h"
 
@@ -157,6 +158,16 @@ static void cimrepl_volume_submit_bio(struct bio *bio)
 	spin_unlock_irq(&vol->lock);
 
 	bio = cimrepl_volume_split(vol, bio);
+	if (vol->mirrored)
+		cimrepl_mirror_source_submit(vol->mirrored, bio);
+	else if (vol->mirror)
+		cimrepl_mirror_dev_submit(vol->mirror, bio);
+	else
+		cimrepl_volume_submit_below(vol, bio);
+}
+
+void cimrepl_volume_submit_below(struct cimrepl_volume *vol, struct bio *bio)
+{
 	if (vol->snapshot)
 		cimrepl_snapshot_submit(vol->snapshot, bio);
 	else if (vol->origin)

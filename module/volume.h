@@ -17,6 +17,7 @@
 #include "cimrepl.h"
 #include "compat.h"
 
+struct cimrepl_mirror;
 struct cimrepl_origin;
 struct cimrepl_snapshot;
 
@@ -39,6 +40,9 @@ struct cimrepl_snapshot;
  * @snapshot: for a snapshot device, the snapshot it shows; for a clone
  *	device, the point-in-time image it is copied from (clone.c); set and
  *	cleared while I/O is held
+ * @mirrored: the mirror of this source volume, or NULL (mirror.c); set
+ *	and cleared under cimrepl_config_lock while I/O is held
+ * @mirror: for a mirror device, its mirror (mirror.c); likewise
  * @chunk_sectors: when set, bios are split at multiples of it before the
  *	engines see them; changed only while I/O is held
  * @lock: protects @open_count, @deleting, @held, @deferred, @flushes,
@@ -71,6 +75,8 @@ struct cimrepl_volume {
 	unsigned int replicas;
 	struct cimrepl_origin *origin;
 	struct cimrepl_snapshot *snapshot;
+	struct cimrepl_mirror *mirrored;
+	struct cimrepl_mirror *mirror;
 	u32 chunk_sectors;
 
 	spinlock_t lock;	/* see above */
@@ -116,6 +122,12 @@ struct cimrepl_io {
 void cimrepl_volume_remap(struct cimrepl_volume *vol, struct bio *bio,
 			  struct block_device *bdev, sector_t sector,
 			  struct cimrepl_origin *origin, unsigned int gen);
+/*
+ * Send @bio of the volume @vol on to what is below a mirror: the snapshot
+ * engines or the backing device. The mirror engine calls it for the
+ * source's legs; @bio is counted in @vol's in-flight I/O.
+ */
+void cimrepl_volume_submit_below(struct cimrepl_volume *vol, struct bio *bio);
 /* Complete @bio (counted in @vol's in-flight I/O) without sending it down. */
 void cimrepl_volume_end_bio(struct cimrepl_volume *vol, struct bio *bio,
 			    blk_status_t status);

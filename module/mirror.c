@@ -1,0 +1,2397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mirror engine (SyncType 6).
+ *
+ * A mirror sits on the write path of its source volume (volume.c hands it
+ * every bio of the source) and owns the device over its target. The source
+ * is cut into regions (the pool's chunk size, doubled until at most
+ * CIMREPL_MIRROR_MAX_REGIONS); four bitmaps describe them, under @lock:
+ *
+ *   logged	the log as it is on disk: the region may differ between the
+ *		legs. Only the log worker changes it, after a write landed.
+ *   log_next	the log as it must become. A write may pass only into a
+ *		region set in both: the first write into a region waits
+ *		(wait_log) until the log worker has written the bit (FUA);
+ *		clean regions are cleared lazily, once a second.
+ *   dirty	the region must be copied source -> target before the target
+ *		holds the source's data there.
+ *   copying	the copy worker is copying it; writes into it wait
+ *		(wait_copy).
+ *
+ * pending[r] counts the writes into region r not yet finished on every leg
+ * they go to (for an asynchronous mirror: until the target applied them);
+ * a region is copied, or cleared from the log, only at zero.
+ *
+ * Writes of the source, by state:
+ *   following (Synchronized or Unsynchronized, no restore running) and the
+ *	region clean: synchronous - to both legs, complete when both are;
+ *	asynchronous - complete on the source, a copy of the data queued in
+ *	completion order, applied by the copy worker in batches that never
+ *	reorder overlapping writes or cross a preflush;
+ *   otherwise: source only, region marked dirty.
+ *
+ * A failing target leg makes the mirror Broken; its regions become dirty.
+ * The log lives in pool data chunks whose chunk records carry
+ * CIMREPL_META_CHUNK_MIRROR_LOG; the mirror's record is a snapshot-table
+ * record with CIMREPL_META_SNAP_MIRROR (Documentation/on-disk-format.rst).
+ */
+#include <linux/bitmap.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/log2.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "copier.h"
+#include "metadata.h"
+#include "mirror.h"
+#include "netlink.h"
+#include "pool.h"
+#include "snapshot.h"
+#include "volume.h"
+
+/* Most regions a mirror's log tracks: 128 KiB of bitmap. */
+#define CIMREPL_MIRROR_MAX_REGIONS	BIT(20)
+/* Regions one log block (4 KiB) covers. */
+#define CIMREPL_MIRROR_LOG_BITS		(CIMREPL_META_BLOCK * BITS_PER_BYTE)
+/* One copy request, and how many run at once. */
+#define CIMREPL_MIRROR_COPY_SECTORS	(SZ_256K >> SECTOR_SHIFT)
+#define CIMREPL_MIRROR_COPY_JOBS	4
+/* Bytes the copy worker copies between two looks at the writes waiting. */
+#define CIMREPL_MIRROR_WINDOW_BYTES	SZ_4M
+/* Most queued writes an asynchronous mirror applies at once. */
+#define CIMREPL_MIRROR_APPLY_BATCH	16
+/* How often clean regions leave the log. */
+#define CIMREPL_MIRROR_CLEAR_DELAY	HZ
+#define CIMREPL_MIRROR_THROTTLE_PERIOD	HZ
+
+static const u16 cimrepl_mirror_modes[] = {
+	CIMREPL_MODE_SYNCHRONOUS,
+	CIMREPL_MODE_ASYNCHRONOUS,
+};
+
+static const u16 cimrepl_mirror_ops[] = {
+	CIMREPL_OP_DETACH,
+	CIMREPL_OP_FRACTURE,
+	CIMREPL_OP_RESYNC_REPLICA,
+	CIMREPL_OP_RESTORE_FROM_REPLICA,
+	CIMREPL_OP_RESUME,
+	CIMREPL_OP_RETURN_TO_RESOURCE_POOL,
+	CIMREPL_OP_SPLIT,
+	CIMREPL_OP_SUSPEND,
+};
+
+const struct cimrepl_engine cimrepl_mirror_engine = {
+	.sync_type	= CIMREPL_SYNC_TYPE_MIRROR,
+	.modes		= cimrepl_mirror_modes,
+	.n_modes	= ARRAY_SIZE(cimrepl_mirror_modes),
+	.operations	= cimrepl_mirror_ops,
+	.n_operations	= ARRAY_SIZE(cimrepl_mirror_ops),
+};
+
+struct cimrepl_mirror_batch;
+
+/**
+ * struct cimrepl_mirror_write - an asynchronous mirror's write for the target
+ * @node: entry in the mirror's @queue, or in a batch being applied
+ * @sector: where it goes
+ * @sectors: its length (0: an empty preflush)
+ * @opf: operation and flags, as the source received them
+ * @first: first region it touches
+ * @last: last region (below @first for an empty preflush)
+ * @queued: jiffies when it completed on the source
+ * @error: the target's answer, while applied
+ * @batch: the batch it is applied in
+ * @nr_pages: pages of data in @pages
+ * @pages: the data, copied from the source's bio before it was sent
+ */
+struct cimrepl_mirror_write {
+	struct list_head node;
+	sector_t sector;
+	u32 sectors;
+	blk_opf_t opf;
+	u64 first;
+	u64 last;
+	unsigned long queued;
+	blk_status_t error;
+	struct cimrepl_mirror_batch *batch;
+	unsigned int nr_pages;
+	struct page *pages[];
+};
+
+/**
+ * struct cimrepl_mirror - one mirror
+ * @source: the mirrored volume (its @mirrored points here)
+ * @dev: the mirror device over the target (its @mirror points here)
+ * @pool: the pool keeping @slot (the record) and the log chunks
+ * @slot: the record's index in the pool's snapshot table
+ * @seq: the record's sequence number; owns the log chunks' records
+ * @mode: CIMREPL_MODE_SYNCHRONOUS or _ASYNCHRONOUS
+ * @created_ns: when it was established
+ * @region_sectors: region size; a power of two
+ * @region_shift: its log2
+ * @nr_regions: regions of the source
+ * @nr_log_blocks: log blocks (CIMREPL_MIRROR_LOG_BITS regions each)
+ * @log_chunks: pool chunk of each log chunk, @nr_log_chunks of them
+ * @log_page: the bounce page for log block writes; log worker only
+ * @log_image: one log block's bits as being written; log worker only
+ * @lock: protects everything below it except the work items; taken with
+ *	interrupts disabled (bio completions take it)
+ * @copy_state: CIMREPL_COPY_STATE_*
+ * @progress: CIMREPL_PROGRESS_* while a copy or restore runs
+ * @restoring: a restore (target -> source) runs; @copy_state is then
+ *	Unsynchronized and @restore_from the state written in the record
+ * @log_failed: a log write failed: the log on disk cannot be trusted and
+ *	the next resync copies every region
+ * @error: the errno that broke it, 0 if none
+ * @synced_ns, @suspended_ns: when it last became Synchronized, Suspended
+ * @throttle_set, @throttle: the copy's own throttle (KiB/s) if set
+ * @max_lag_ms: an asynchronous mirror's lag bound
+ * @logged, @log_next, @dirty, @copying, @to_restore: bitmaps, see above;
+ *	@to_restore: regions a running restore has yet to copy back
+ * @changed: log blocks where @log_next differs from @logged
+ * @pending: per region, writes not finished on every leg
+ * @nr_dirty, @nr_restore: bits set in @dirty, @to_restore
+ * @run_done, @run_total: regions copied and to copy in the current run
+ * @reported: tenths of the run last reported in an event
+ * @cursor, @restore_cursor: where the copy, the restore, looks next
+ * @wait_log, @wait_copy, @wait_backlog: bios waiting for the log, for a
+ *	copy or restore of their region, for the async backlog to shrink
+ * @queue: an asynchronous mirror's writes for the target, in completion
+ *	order; @backlog bytes of data
+ * @target_inflight: writes on their way to the target (synchronous legs
+ *	and applied batches); @idle is woken when it drops or @queue empties
+ * @clear_wanted: the log worker should clear clean regions
+ * @record_dirty: the record must be rewritten (log worker)
+ * @notify_state: a state change must be announced (log worker)
+ * @paused: the copy waits for the throttle
+ * @period_start, @period_bytes: throttle accounting; copy worker only
+ * @wq: runs @log_work and @copy_work
+ * @log_work: writes the log, the record, announces state changes
+ * @copy_work: applies queued writes, copies and restores regions
+ * @clear_work: asks for the lazy clear once a second
+ * @kick: ends a throttle pause
+ * @copiers: copy buffers, copy worker only
+ * @bs: bio_set for the legs of source writes
+ *
+ * Lifetime: created and destroyed under cimrepl_config_lock, with the I/O
+ * of both devices held while it is attached or detached; the source and
+ * the device each point at it while it exists.
+ */
+struct cimrepl_mirror {
+	struct cimrepl_volume *source;
+	struct cimrepl_volume *dev;
+	struct cimrepl_pool *pool;
+	unsigned int slot;
+	u32 seq;
+	u16 mode;
+	u64 created_ns;
+	u32 region_sectors;
+	unsigned int region_shift;
+	u64 nr_regions;
+	unsigned int nr_log_blocks;
+	unsigned int nr_log_chunks;
+	u64 *log_chunks;
+	struct page *log_page;
+	unsigned long *log_image;
+
+	spinlock_t lock;	/* see above */
+	u16 copy_state;
+	u16 progress;
+	bool restoring;
+	u16 restore_from;
+	bool log_failed;
+	int error;
+	u64 synced_ns;
+	u64 suspended_ns;
+	bool throttle_set;
+	u32 throttle;
+	u32 max_lag_ms;
+	unsigned long *logged;
+	unsigned long *log_next;
+	unsigned long *dirty;
+	unsigned long *copying;
+	unsigned long *to_restore;
+	unsigned long *changed;
+	u32 *pending;
+	u64 nr_dirty;
+	u64 nr_restore;
+	u64 run_done;
+	u64 run_total;
+	unsigned int reported;
+	u64 cursor;
+	u64 restore_cursor;
+	struct bio_list wait_log;
+	struct bio_list wait_copy;
+	struct bio_list wait_backlog;
+	struct list_head queue;
+	u64 backlog;
+	unsigned int target_inflight;
+	wait_queue_head_t idle;
+	bool clear_wanted;
+	bool record_dirty;
+	bool notify_state;
+	bool paused;
+
+	unsigned long period_start;
+	u64 period_bytes;
+	struct workqueue_struct *wq;
+	struct work_struct log_work;
+	struct work_struct copy_work;
+	struct delayed_work clear_work;
+	struct delayed_work kick;
+	struct cimrepl_copier copiers[CIMREPL_MIRROR_COPY_JOBS];
+	struct bio_set bs;
+};
+
+/**
+ * struct cimrepl_mirror_req - one write of the source on its way
+ * @mirror: the mirror
+ * @orig: the bio the source received
+ * @write: asynchronous: the copy queued for the target once the source
+ *	has the write
+ * @first, @last: the regions it touches (@first > @last: none)
+ * @legs: legs not yet complete
+ * @status: the source leg's answer
+ * @target_status: the target leg's answer
+ * @to_target: a synchronous target leg was sent
+ */
+struct cimrepl_mirror_req {
+	struct cimrepl_mirror *mirror;
+	struct bio *orig;
+	struct cimrepl_mirror_write *write;
+	u64 first;
+	u64 last;
+	atomic_t legs;
+	blk_status_t status;
+	blk_status_t target_status;
+	bool to_target;
+};
+
+static void cimrepl_mirror_range(struct cimrepl_mirror *m, struct bio *bio,
+				 u64 *first, u64 *last)
+{
+	sector_t sector = bio->bi_iter.bi_sector;
+
+	if (!bio_sectors(bio)) {
+		*first = 1;
+		*last = 0;
+		return;
+	}
+	*first = sector >> m->region_shift;
+	*last = min_t(u64, (sector + bio_sectors(bio) - 1) >> m->region_shift,
+		      m->nr_regions - 1);
+}
+
+static bool cimrepl_mirror_following(const struct cimrepl_mirror *m)
+{
+	return (m->copy_state == CIMREPL_COPY_STATE_SYNCHRONIZED ||
+		m->copy_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED) &&
+	       !m->restoring;
+}
+
+static bool cimrepl_mirror_any(const unsigned long *map, u64 first, u64 last)
+{
+	return first <= last && find_next_bit(map, last + 1, first) <= last;
+}
+
+/* Every region of [first, last] in the log on disk, and staying there. */
+static bool cimrepl_mirror_logged(struct cimrepl_mirror *m, u64 first, u64 last)
+{
+	u64 r;
+
+	for (r = first; r <= last && first <= last; r++)
+		if (!test_bit(r, m->logged) || !test_bit(r, m->log_next))
+			return false;
+	return true;
+}
+
+/* Mark [first, last] dirty. Under @lock. */
+static void cimrepl_mirror_mark_dirty(struct cimrepl_mirror *m, u64 first,
+				      u64 last)
+{
+	u64 r;
+
+	for (r = first; r <= last && first <= last; r++)
+		if (!__test_and_set_bit(r, m->dirty))
+			m->nr_dirty++;
+}
+
+static void cimrepl_mirror_unpend(struct cimrepl_mirror *m, u64 first, u64 last)
+{
+	u64 r;
+
+	for (r = first; r <= last && first <= last; r++)
+		m->pending[r]--;
+}
+
+static u32 cimrepl_mirror_throttle(const struct cimrepl_mirror *m)
+{
+	/* unlike clones, mirrors have no module-wide default: none */
+	return READ_ONCE(m->throttle_set) ? READ_ONCE(m->throttle) : 0;
+}
+
+static u64 cimrepl_mirror_write_bytes(const struct cimrepl_mirror_write *w)
+{
+	return (u64)w->sectors << SECTOR_SHIFT;
+}
+
+static void cimrepl_mirror_write_free(struct cimrepl_mirror_write *w)
+{
+	unsigned int i;
+
+	if (!w)
+		return;
+	for (i = 0; i < w->nr_pages; i++)
+		__free_page(w->pages[i]);
+	kfree(w);
+}
+
+/* A copy of @bio's data for the target; may sleep. */
+static struct cimrepl_mirror_write *cimrepl_mirror_write_new(struct bio *bio)
+{
+	bool data = bio_has_data(bio) && bio_op(bio) == REQ_OP_WRITE;
+	unsigned int nr_pages = data ?
+		DIV_ROUND_UP(bio->bi_iter.bi_size, PAGE_SIZE) : 0;
+	struct cimrepl_mirror_write *w;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	size_t off = 0;
+
+	w = kzalloc(struct_size(w, pages, nr_pages), GFP_NOIO);
+	if (!w)
+		return NULL;
+	for (w->nr_pages = 0; w->nr_pages < nr_pages; w->nr_pages++) {
+		w->pages[w->nr_pages] = alloc_page(GFP_NOIO);
+		if (!w->pages[w->nr_pages]) {
+			cimrepl_mirror_write_free(w);
+			return NULL;
+		}
+	}
+	w->sector = bio->bi_iter.bi_sector;
+	w->sectors = bio_sectors(bio);
+	w->opf = bio->bi_opf;
+	if (!data)
+		return w;
+	bio_for_each_segment(bv, bio, iter) {
+		unsigned int done = 0;
+
+		while (done < bv.bv_len) {
+			struct page *page = w->pages[off >> PAGE_SHIFT];
+			unsigned int in_page = offset_in_page(off);
+			unsigned int len = min_t(unsigned int, bv.bv_len - done,
+						 PAGE_SIZE - in_page);
+			void *src = bvec_kmap_local(&bv);
+
+			memcpy_to_page(page, in_page, src + done, len);
+			kunmap_local(src);
+			done += len;
+			off += len;
+		}
+	}
+	return w;
+}
+
+/*
+ * Fracture/suspend/break: drop an asynchronous mirror's queue into the
+ * dirty bitmap. Under @lock; the entries go to @freed.
+ */
+static void cimrepl_mirror_drop_queue(struct cimrepl_mirror *m,
+				      struct list_head *freed)
+{
+	struct cimrepl_mirror_write *w;
+
+	list_for_each_entry(w, &m->queue, node) {
+		cimrepl_mirror_mark_dirty(m, w->first, w->last);
+		cimrepl_mirror_unpend(m, w->first, w->last);
+	}
+	list_splice_init(&m->queue, freed);
+	m->backlog = 0;
+}
+
+/* The target failed: Broken, the source goes on. Under @lock. */
+static void cimrepl_mirror_break(struct cimrepl_mirror *m, int error,
+				 struct list_head *freed)
+{
+	if (m->copy_state == CIMREPL_COPY_STATE_BROKEN)
+		return;
+	if (m->restoring) {
+		/* what was not restored keeps the source's data: copy it on */
+		bitmap_or(m->dirty, m->dirty, m->to_restore, m->nr_regions);
+		m->nr_dirty = bitmap_weight(m->dirty, m->nr_regions);
+		bitmap_zero(m->to_restore, m->nr_regions);
+		m->nr_restore = 0;
+		m->restoring = false;
+	}
+	m->copy_state = CIMREPL_COPY_STATE_BROKEN;
+	m->error = error;
+	m->record_dirty = true;
+	m->notify_state = true;
+	cimrepl_mirror_drop_queue(m, freed);
+}
+
+static void cimrepl_mirror_free_list(struct list_head *list)
+{
+	struct cimrepl_mirror_write *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, list, node) {
+		list_del(&w->node);
+		cimrepl_mirror_write_free(w);
+	}
+}
+
+/* Is the backlog over its bounds? Under @lock. */
+static bool cimrepl_mirror_backlog_full(struct cimrepl_mirror *m, u64 bytes)
+{
+	struct cimrepl_mirror_write *oldest;
+
+	if (m->backlog && m->backlog + bytes > CIMREPL_MIRROR_BACKLOG_MAX)
+		return true;
+	oldest = list_first_entry_or_null(&m->queue, struct cimrepl_mirror_write,
+					  node);
+	return oldest && time_after(jiffies, oldest->queued +
+				    msecs_to_jiffies(m->max_lag_ms));
+}
+
+static void cimrepl_mirror_leg_done(struct cimrepl_mirror_req *req)
+{
+	struct cimrepl_mirror *m = req->mirror;
+	struct cimrepl_mirror_write *w = req->write;
+	struct bio *orig = req->orig;
+	bool kick_log = false, kick_copy = false;
+	unsigned long flags;
+	LIST_HEAD(freed);
+
+	if (!atomic_dec_and_test(&req->legs))
+		return;
+	spin_lock_irqsave(&m->lock, flags);
+	if (w) {
+		if (!req->status && cimrepl_mirror_following(m)) {
+			w->queued = jiffies;
+			list_add_tail(&w->node, &m->queue);
+			m->backlog += cimrepl_mirror_write_bytes(w);
+			w = NULL;
+			kick_copy = true;
+		} else {
+			cimrepl_mirror_mark_dirty(m, req->first, req->last);
+			cimrepl_mirror_unpend(m, req->first, req->last);
+		}
+	} else {
+		cimrepl_mirror_unpend(m, req->first, req->last);
+		if (req->status)
+			cimrepl_mirror_mark_dirty(m, req->first, req->last);
+		if (req->to_target) {
+			m->target_inflight--;
+			if (req->target_status == BLK_STS_NOTSUPP) {
+				/* a discard the target lacks: copy instead */
+				cimrepl_mirror_mark_dirty(m, req->first,
+							  req->last);
+				kick_copy = true;
+			} else if (req->target_status) {
+				cimrepl_mirror_mark_dirty(m, req->first,
+							  req->last);
+				cimrepl_mirror_break(m, blk_status_to_errno(req->target_status),
+						     &freed);
+				kick_log = true;
+			}
+			wake_up(&m->idle);
+		}
+	}
+	spin_unlock_irqrestore(&m->lock, flags);
+	if (kick_log)
+		queue_work(m->wq, &m->log_work);
+	if (kick_copy)
+		queue_work(m->wq, &m->copy_work);
+	cimrepl_mirror_free_list(&freed);
+	cimrepl_mirror_write_free(w);
+	if (req->status)
+		orig->bi_status = req->status;
+	kfree(req);
+	bio_endio(orig);
+}
+
+static void cimrepl_mirror_source_endio(struct bio *bio)
+{
+	struct cimrepl_mirror_req *req = bio->bi_private;
+
+	req->status = bio->bi_status;
+	bio_put(bio);
+	cimrepl_mirror_leg_done(req);
+}
+
+static void cimrepl_mirror_target_endio(struct bio *bio)
+{
+	struct cimrepl_mirror_req *req = bio->bi_private;
+
+	req->target_status = bio->bi_status;
+	bio_put(bio);
+	cimrepl_mirror_leg_done(req);
+}
+
+enum cimrepl_mirror_route {
+	CIMREPL_MIRROR_WAIT_LOG,
+	CIMREPL_MIRROR_WAIT_COPY,
+	CIMREPL_MIRROR_WAIT_BACKLOG,
+	CIMREPL_MIRROR_NEED_COPY,	/* async: take a copy of the data first */
+	CIMREPL_MIRROR_BOTH,
+	CIMREPL_MIRROR_QUEUE,
+	CIMREPL_MIRROR_SOURCE_ONLY,
+};
+
+/* Where a write of the source goes. Under @lock; counts it as pending. */
+static enum cimrepl_mirror_route
+cimrepl_mirror_route(struct cimrepl_mirror *m, u64 first, u64 last,
+		     struct cimrepl_mirror_write *w)
+{
+	enum cimrepl_mirror_route route;
+	u64 r;
+
+	if (cimrepl_mirror_any(m->copying, first, last) ||
+	    (m->restoring && cimrepl_mirror_any(m->to_restore, first, last)))
+		return CIMREPL_MIRROR_WAIT_COPY;
+	if (!cimrepl_mirror_logged(m, first, last))
+		return CIMREPL_MIRROR_WAIT_LOG;
+	if (cimrepl_mirror_following(m) &&
+	    !cimrepl_mirror_any(m->dirty, first, last)) {
+		if (m->mode == CIMREPL_MODE_SYNCHRONOUS) {
+			route = CIMREPL_MIRROR_BOTH;
+			m->target_inflight++;
+		} else {
+			if (!w)
+				return CIMREPL_MIRROR_NEED_COPY;
+			if (cimrepl_mirror_backlog_full(m, cimrepl_mirror_write_bytes(w)))
+				return CIMREPL_MIRROR_WAIT_BACKLOG;
+			route = CIMREPL_MIRROR_QUEUE;
+		}
+	} else {
+		route = CIMREPL_MIRROR_SOURCE_ONLY;
+		cimrepl_mirror_mark_dirty(m, first, last);
+	}
+	for (r = first; r <= last && first <= last; r++)
+		m->pending[r]++;
+	return route;
+}
+
+void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
+{
+	struct cimrepl_volume *vol = m->source;
+	struct cimrepl_mirror_write *w = NULL;
+	enum cimrepl_mirror_route route;
+	struct cimrepl_mirror_req *req;
+	struct bio *leg;
+	u64 first, last;
+
+	cimrepl_mirror_range(m, bio, &first, &last);
+	if (!op_is_write(bio_op(bio))) {
+		if (READ_ONCE(m->restoring)) {
+			spin_lock_irq(&m->lock);
+			if (m->restoring &&
+			    cimrepl_mirror_any(m->to_restore, first, last)) {
+				bio_list_add(&m->wait_copy, bio);
+				spin_unlock_irq(&m->lock);
+				queue_work(m->wq, &m->copy_work);
+				return;
+			}
+			spin_unlock_irq(&m->lock);
+		}
+		cimrepl_volume_submit_below(vol, bio);
+		return;
+	}
+
+	req = kzalloc(sizeof(*req), GFP_NOIO);
+	if (!req) {
+		cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
+		return;
+	}
+	for (;;) {
+		spin_lock_irq(&m->lock);
+		route = cimrepl_mirror_route(m, first, last, w);
+		if (route == CIMREPL_MIRROR_WAIT_LOG)
+			bio_list_add(&m->wait_log, bio);
+		else if (route == CIMREPL_MIRROR_WAIT_COPY)
+			bio_list_add(&m->wait_copy, bio);
+		else if (route == CIMREPL_MIRROR_WAIT_BACKLOG)
+			bio_list_add(&m->wait_backlog, bio);
+		spin_unlock_irq(&m->lock);
+		if (route != CIMREPL_MIRROR_NEED_COPY)
+			break;
+		w = cimrepl_mirror_write_new(bio);
+		if (!w) {
+			kfree(req);
+			cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
+			return;
+		}
+	}
+	if (route == CIMREPL_MIRROR_WAIT_LOG ||
+	    route == CIMREPL_MIRROR_WAIT_COPY ||
+	    route == CIMREPL_MIRROR_WAIT_BACKLOG) {
+		queue_work(m->wq, route == CIMREPL_MIRROR_WAIT_LOG ?
+			   &m->log_work : &m->copy_work);
+		cimrepl_mirror_write_free(w);
+		kfree(req);
+		return;
+	}
+
+	req->mirror = m;
+	req->orig = bio;
+	req->first = first;
+	req->last = last;
+	atomic_set(&req->legs, 1);
+	if (route == CIMREPL_MIRROR_QUEUE) {
+		req->write = w;
+		w->first = first;
+		w->last = last;
+		w = NULL;
+	}
+	if (route == CIMREPL_MIRROR_BOTH) {
+		req->to_target = true;
+		atomic_set(&req->legs, 2);
+		leg = bio_alloc_clone(m->dev->backing.bdev, bio, GFP_NOIO, &m->bs);
+		leg->bi_private = req;
+		leg->bi_end_io = cimrepl_mirror_target_endio;
+		submit_bio_noacct(leg);
+	}
+	cimrepl_mirror_write_free(w);
+	leg = bio_alloc_clone(bio->bi_bdev, bio, GFP_NOIO, &m->bs);
+	leg->bi_private = req;
+	leg->bi_end_io = cimrepl_mirror_source_endio;
+	cimrepl_volume_submit_below(vol, leg);
+}
+
+void cimrepl_mirror_dev_submit(struct cimrepl_mirror *m, struct bio *bio)
+{
+	struct cimrepl_volume *vol = m->dev;
+	struct block_device *target = vol->backing.bdev;
+	bool writable;
+	u64 first, last;
+
+	if (op_is_write(bio_op(bio)) && bio_sectors(bio)) {
+		cimrepl_mirror_range(m, bio, &first, &last);
+		spin_lock_irq(&m->lock);
+		writable = (m->copy_state == CIMREPL_COPY_STATE_FRACTURED ||
+			    m->copy_state == CIMREPL_COPY_STATE_SPLIT) &&
+			   !m->restoring;
+		if (writable && !cimrepl_mirror_logged(m, first, last)) {
+			bio_list_add(&m->wait_log, bio);
+			spin_unlock_irq(&m->lock);
+			queue_work(m->wq, &m->log_work);
+			return;
+		}
+		if (writable)
+			cimrepl_mirror_mark_dirty(m, first, last);
+		spin_unlock_irq(&m->lock);
+		if (!writable) {
+			/* the target follows its source: read-only */
+			cimrepl_volume_end_bio(vol, bio, BLK_STS_IOERR);
+			return;
+		}
+	}
+	cimrepl_volume_remap(vol, bio, target, bio->bi_iter.bi_sector, NULL, 0);
+}
+
+/* A bio that waited goes its way again. */
+static void cimrepl_mirror_resubmit(struct cimrepl_mirror *m,
+				    struct bio_list *bios)
+{
+	struct bio *bio;
+
+	while ((bio = bio_list_pop(bios))) {
+		if (bio->bi_bdev->bd_disk == m->dev->disk)
+			cimrepl_mirror_dev_submit(m, bio);
+		else
+			cimrepl_mirror_source_submit(m, bio);
+	}
+}
+
+/* The log. */
+static sector_t cimrepl_mirror_log_sector(struct cimrepl_mirror *m,
+					  unsigned int block)
+{
+	struct cimrepl_meta *meta = &m->pool->meta;
+	unsigned int per_chunk = (cimrepl_meta_chunk_sectors(meta) << SECTOR_SHIFT) /
+				 CIMREPL_META_BLOCK;
+
+	return cimrepl_meta_chunk_sector(meta, m->log_chunks[block / per_chunk]) +
+	       (block % per_chunk) * CIMREPL_META_BLOCK_SECTORS;
+}
+
+static unsigned long *cimrepl_mirror_block_bits(unsigned long *map,
+						unsigned int block)
+{
+	return map + block * (CIMREPL_MIRROR_LOG_BITS / BITS_PER_LONG);
+}
+
+/* Read or write log block @block through @m->log_page. */
+static int cimrepl_mirror_log_io(struct cimrepl_mirror *m, unsigned int block,
+				 blk_opf_t opf)
+{
+	struct bio *bio;
+	int ret;
+
+	bio = bio_alloc(m->pool->backing.bdev, 1, opf, GFP_NOIO);
+	bio->bi_iter.bi_sector = cimrepl_mirror_log_sector(m, block);
+	__bio_add_page(bio, m->log_page, CIMREPL_META_BLOCK, 0);
+	ret = submit_bio_wait(bio);
+	bio_put(bio);
+	return ret;
+}
+
+/* Write @m->log_image as log block @block: little-endian 32-bit words. */
+static int cimrepl_mirror_write_log_block(struct cimrepl_mirror *m,
+					  unsigned int block)
+{
+	__le32 *words = page_address(m->log_page);
+	unsigned int i;
+
+	bitmap_to_arr32((u32 *)words, m->log_image, CIMREPL_MIRROR_LOG_BITS);
+	for (i = 0; i < CIMREPL_META_BLOCK / sizeof(u32); i++)
+		words[i] = cpu_to_le32((__force u32)words[i]);
+	return cimrepl_mirror_log_io(m, block, REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
+}
+
+static int cimrepl_mirror_read_log_block(struct cimrepl_mirror *m,
+					 unsigned int block)
+{
+	__le32 *words = page_address(m->log_page);
+	unsigned int i;
+	int ret;
+
+	ret = cimrepl_mirror_log_io(m, block, REQ_OP_READ);
+	if (ret)
+		return ret;
+	for (i = 0; i < CIMREPL_META_BLOCK / sizeof(u32); i++)
+		((u32 *)words)[i] = le32_to_cpu(words[i]);
+	bitmap_from_arr32(m->log_image, (u32 *)words, CIMREPL_MIRROR_LOG_BITS);
+	return 0;
+}
+
+/* Fill @rec from @m. Caller holds meta.lock. */
+static void cimrepl_mirror_fill_record(struct cimrepl_mirror *m,
+				       struct cimrepl_meta_snapshot *rec)
+{
+	u16 flags = CIMREPL_META_SNAP_MIRROR;
+	u16 state;
+
+	spin_lock_irq(&m->lock);
+	state = m->restoring ? m->restore_from : m->copy_state;
+	spin_unlock_irq(&m->lock);
+	if (m->mode == CIMREPL_MODE_ASYNCHRONOUS)
+		flags |= CIMREPL_META_SNAP_ASYNC;
+	memset(rec, 0, sizeof(*rec));
+	strscpy(rec->name, m->dev->name, sizeof(rec->name));
+	strscpy(rec->origin, m->source->name, sizeof(rec->origin));
+	rec->seq = cpu_to_le32(m->seq);
+	rec->copy_state = cpu_to_le16(state);
+	rec->flags = cpu_to_le16(flags);
+	rec->created_ns = cpu_to_le64(m->created_ns);
+}
+
+static int cimrepl_mirror_write_record(struct cimrepl_mirror *m)
+{
+	struct cimrepl_meta *meta = &m->pool->meta;
+	int ret;
+
+	mutex_lock(&meta->lock);
+	cimrepl_mirror_fill_record(m, &meta->snapshots[m->slot]);
+	ret = cimrepl_meta_write_snapshots(meta);
+	mutex_unlock(&meta->lock);
+	if (ret)
+		pr_err("cimrepl: mirror %s: cannot write its record: %d\n",
+		       m->dev->name, ret);
+	return ret;
+}
+
+static void cimrepl_mirror_notify(struct cimrepl_mirror *m, u16 event)
+{
+	cimrepl_nl_notify_mirror(m, event);
+}
+
+/* Drop clean regions from @log_next. Under @lock. */
+static void cimrepl_mirror_clear_clean(struct cimrepl_mirror *m)
+{
+	unsigned long r;
+
+	if (!cimrepl_mirror_following(m) || m->log_failed)
+		return;
+	for_each_set_bit(r, m->log_next, m->nr_regions) {
+		if (test_bit(r, m->dirty) || test_bit(r, m->copying) ||
+		    m->pending[r])
+			continue;
+		__clear_bit(r, m->log_next);
+		__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
+	}
+}
+
+static void cimrepl_mirror_log_work(struct work_struct *work)
+{
+	struct cimrepl_mirror *m = container_of(work, struct cimrepl_mirror,
+						log_work);
+	bool record, notify, failed = false;
+	struct bio_list bios;
+	unsigned int block;
+	struct bio *bio;
+	LIST_HEAD(freed);
+	u64 first, last, r;
+	int ret;
+
+	spin_lock_irq(&m->lock);
+	bios = m->wait_log;
+	bio_list_init(&m->wait_log);
+	bio_list_for_each(bio, &bios) {
+		cimrepl_mirror_range(m, bio, &first, &last);
+		for (r = first; r <= last && first <= last; r++) {
+			if (__test_and_set_bit(r, m->log_next))
+				continue;
+			__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
+		}
+	}
+	if (m->clear_wanted) {
+		m->clear_wanted = false;
+		cimrepl_mirror_clear_clean(m);
+	}
+	for (;;) {
+		block = find_first_bit(m->changed, m->nr_log_blocks);
+		if (block >= m->nr_log_blocks)
+			break;
+		__clear_bit(block, m->changed);
+		bitmap_copy(m->log_image, cimrepl_mirror_block_bits(m->log_next, block),
+			    CIMREPL_MIRROR_LOG_BITS);
+		spin_unlock_irq(&m->lock);
+		ret = failed ? -EIO : cimrepl_mirror_write_log_block(m, block);
+		spin_lock_irq(&m->lock);
+		if (ret && !failed) {
+			pr_err("cimrepl: mirror %s: cannot write its log: %d\n",
+			       m->dev->name, ret);
+			failed = true;
+			m->log_failed = true;
+			cimrepl_mirror_break(m, ret, &freed);
+		}
+		/* written, or given up on: writes may pass either way */
+		bitmap_copy(cimrepl_mirror_block_bits(m->logged, block),
+			    m->log_image, CIMREPL_MIRROR_LOG_BITS);
+	}
+	record = m->record_dirty;
+	notify = m->notify_state;
+	m->record_dirty = false;
+	m->notify_state = false;
+	spin_unlock_irq(&m->lock);
+
+	cimrepl_mirror_free_list(&freed);
+	cimrepl_mirror_resubmit(m, &bios);
+	if (record)
+		cimrepl_mirror_write_record(m);
+	if (notify)
+		cimrepl_mirror_notify(m, CIMREPL_EVENT_STATE_CHANGED);
+}
+
+static void cimrepl_mirror_clear_work(struct work_struct *work)
+{
+	struct cimrepl_mirror *m =
+		container_of(to_delayed_work(work), struct cimrepl_mirror,
+			     clear_work);
+
+	spin_lock_irq(&m->lock);
+	m->clear_wanted = true;
+	spin_unlock_irq(&m->lock);
+	queue_work(m->wq, &m->log_work);
+	queue_delayed_work(m->wq, &m->clear_work, CIMREPL_MIRROR_CLEAR_DELAY);
+}
+
+/* Applying an asynchronous mirror's queue. */
+struct cimrepl_mirror_batch {
+	atomic_t remaining;
+	struct completion done;
+};
+
+static void cimrepl_mirror_apply_endio(struct bio *bio)
+{
+	struct cimrepl_mirror_write *w = bio->bi_private;
+	struct cimrepl_mirror_batch *batch = w->batch;
+
+	w->error = bio->bi_status;
+	bio_put(bio);
+	if (atomic_dec_and_test(&batch->remaining))
+		complete(&batch->done);
+}
+
+static bool cimrepl_mirror_overlaps(const struct cimrepl_mirror_write *a,
+				    const struct cimrepl_mirror_write *b)
+{
+	return a->sector < b->sector + b->sectors &&
+	       b->sector < a->sector + a->sectors;
+}
+
+/* Take the next batch of the queue; under @lock. */
+static unsigned int cimrepl_mirror_take_batch(struct cimrepl_mirror *m,
+					      struct list_head *batch)
+{
+	struct cimrepl_mirror_write *w, *tmp, *prev;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(w, tmp, &m->queue, node) {
+		if (n && (w->opf & REQ_PREFLUSH))
+			break;
+		list_for_each_entry(prev, batch, node)
+			if (cimrepl_mirror_overlaps(prev, w))
+				goto out;
+		list_move_tail(&w->node, batch);
+		if (++n == CIMREPL_MIRROR_APPLY_BATCH)
+			break;
+	}
+out:
+	return n;
+}
+
+static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m)
+{
+	struct block_device *target = m->dev->backing.bdev;
+	struct cimrepl_mirror_batch done;
+	struct cimrepl_mirror_write *w;
+	struct bio_list released;
+	struct bio *bio;
+	LIST_HEAD(batch);
+	LIST_HEAD(freed);
+	unsigned int n, i;
+
+	spin_lock_irq(&m->lock);
+	n = cimrepl_mirror_following(m) ? cimrepl_mirror_take_batch(m, &batch) : 0;
+	m->target_inflight += n;
+	spin_unlock_irq(&m->lock);
+	if (!n)
+		return false;
+
+	atomic_set(&done.remaining, n);
+	init_completion(&done.done);
+	list_for_each_entry(w, &batch, node) {
+		bio = bio_alloc(target, w->nr_pages, w->opf, GFP_NOIO);
+		bio->bi_iter.bi_sector = w->sector;
+		for (i = 0; i < w->nr_pages; i++) {
+			unsigned int len = min_t(u64, PAGE_SIZE,
+						 cimrepl_mirror_write_bytes(w) -
+						 (u64)i * PAGE_SIZE);
+
+			__bio_add_page(bio, w->pages[i], len, 0);
+		}
+		if (!w->nr_pages)
+			bio->bi_iter.bi_size = w->sectors << SECTOR_SHIFT;
+		w->batch = &done;
+		bio->bi_private = w;
+		bio->bi_end_io = cimrepl_mirror_apply_endio;
+		submit_bio_noacct(bio);
+	}
+	wait_for_completion(&done.done);
+
+	spin_lock_irq(&m->lock);
+	list_for_each_entry(w, &batch, node) {
+		m->backlog -= min(m->backlog, cimrepl_mirror_write_bytes(w));
+		cimrepl_mirror_unpend(m, w->first, w->last);
+		if (w->error == BLK_STS_NOTSUPP) {
+			cimrepl_mirror_mark_dirty(m, w->first, w->last);
+		} else if (w->error) {
+			cimrepl_mirror_mark_dirty(m, w->first, w->last);
+			cimrepl_mirror_break(m, blk_status_to_errno(w->error),
+					     &freed);
+		}
+	}
+	m->target_inflight -= n;
+	released = m->wait_backlog;
+	bio_list_init(&m->wait_backlog);
+	wake_up(&m->idle);
+	if (m->record_dirty || m->notify_state)
+		queue_work(m->wq, &m->log_work);
+	spin_unlock_irq(&m->lock);
+
+	list_splice(&freed, &batch);
+	cimrepl_mirror_free_list(&batch);
+	cimrepl_mirror_resubmit(m, &released);
+	return true;
+}
+
+/* Copies and restores of whole regions. */
+static int cimrepl_mirror_copy_regions(struct cimrepl_mirror *m,
+				       const u64 *regions, unsigned int n,
+				       bool to_target)
+{
+	struct block_device *source = m->source->backing.bdev;
+	struct block_device *target = m->dev->backing.bdev;
+	struct cimrepl_copy_job jobs[CIMREPL_MIRROR_COPY_JOBS];
+	sector_t end = get_capacity(m->source->disk);
+	unsigned int i = 0, j, nr = 0;
+	sector_t pos = 0;
+	int ret = 0;
+
+	while (i < n && !ret) {
+		sector_t start = regions[i] << m->region_shift;
+		sector_t stop = min_t(sector_t, end, start + m->region_sectors);
+
+		if (!pos)
+			pos = start;
+		jobs[nr] = (struct cimrepl_copy_job) {
+			.copier = &m->copiers[nr],
+			.src = to_target ? source : target,
+			.src_sector = pos,
+			.dst = to_target ? target : source,
+			.dst_sector = pos,
+			.sectors = min_t(sector_t, stop - pos,
+					 CIMREPL_MIRROR_COPY_SECTORS),
+		};
+		pos += jobs[nr].sectors;
+		if (pos >= stop) {
+			i++;
+			pos = 0;
+		}
+		if (++nr < CIMREPL_MIRROR_COPY_JOBS && i < n)
+			continue;
+		cimrepl_copy_many(jobs, nr);
+		for (j = 0; j < nr && !ret; j++)
+			ret = jobs[j].error;
+		nr = 0;
+	}
+	return ret;
+}
+
+static void cimrepl_mirror_kick(struct work_struct *work)
+{
+	struct cimrepl_mirror *m =
+		container_of(to_delayed_work(work), struct cimrepl_mirror, kick);
+
+	spin_lock_irq(&m->lock);
+	m->paused = false;
+	spin_unlock_irq(&m->lock);
+	queue_work(m->wq, &m->copy_work);
+}
+
+/* Hold the copy if it ran ahead of the throttle; copy worker only. */
+static void cimrepl_mirror_throttle_check(struct cimrepl_mirror *m, u64 bytes)
+{
+	unsigned long now = jiffies, elapsed;
+	u32 rate = cimrepl_mirror_throttle(m);
+	u64 allowed, bytes_per_sec;
+
+	if (!rate)
+		return;
+	if (time_after(now, m->period_start + CIMREPL_MIRROR_THROTTLE_PERIOD)) {
+		m->period_start = now;
+		m->period_bytes = 0;
+	}
+	m->period_bytes += bytes;
+	bytes_per_sec = (u64)rate * SZ_1K;
+	elapsed = now - m->period_start;
+	allowed = div_u64(bytes_per_sec * elapsed, HZ);
+	if (m->period_bytes <= allowed)
+		return;
+	spin_lock_irq(&m->lock);
+	m->paused = true;
+	spin_unlock_irq(&m->lock);
+	queue_delayed_work(m->wq, &m->kick,
+			   div64_u64((m->period_bytes - allowed) * HZ,
+				     bytes_per_sec) + 1);
+}
+
+/* Regions one step copies: a window, smaller when throttled. */
+static unsigned int cimrepl_mirror_window(struct cimrepl_mirror *m)
+{
+	u64 bytes = CIMREPL_MIRROR_WINDOW_BYTES;
+	u32 rate = cimrepl_mirror_throttle(m);
+
+	if (rate)
+		bytes = clamp_t(u64, (u64)rate * SZ_1K / 4, SZ_64K, bytes);
+	return max_t(u64, 1, bytes >> (m->region_shift + SECTOR_SHIFT));
+}
+
+static void cimrepl_mirror_progress(struct cimrepl_mirror *m)
+{
+	unsigned int tenths = 0;
+
+	spin_lock_irq(&m->lock);
+	if (m->run_total)
+		tenths = div64_u64(m->run_done * 10, m->run_total);
+	if (tenths == m->reported) {
+		spin_unlock_irq(&m->lock);
+		return;
+	}
+	m->reported = tenths;
+	spin_unlock_irq(&m->lock);
+	cimrepl_mirror_notify(m, CIMREPL_EVENT_PROGRESS);
+}
+
+/* Copy the next window of dirty regions source -> target. */
+static bool cimrepl_mirror_copy_step(struct cimrepl_mirror *m)
+{
+	unsigned int max = min_t(unsigned int, cimrepl_mirror_window(m), 64);
+	struct bio_list released;
+	unsigned int n = 0, i;
+	u64 regions[64];
+	u64 r, scanned;
+	int ret;
+
+	spin_lock_irq(&m->lock);
+	if (!cimrepl_mirror_following(m) || !m->nr_dirty || m->paused) {
+		spin_unlock_irq(&m->lock);
+		return false;
+	}
+	for (scanned = 0, r = m->cursor; n < max && scanned < m->nr_regions;) {
+		r = find_next_bit(m->dirty, m->nr_regions, r);
+		if (r >= m->nr_regions) {
+			scanned += m->nr_regions - m->cursor;
+			r = 0;
+			if (!m->cursor)
+				break;
+			m->cursor = 0;
+			continue;
+		}
+		scanned++;
+		if (!m->pending[r])
+			regions[n++] = r;
+		r++;
+	}
+	for (i = 0; i < n; i++) {
+		__clear_bit(regions[i], m->dirty);
+		__set_bit(regions[i], m->copying);
+	}
+	m->nr_dirty -= n;
+	if (n)
+		m->cursor = regions[n - 1] + 1;
+	spin_unlock_irq(&m->lock);
+	if (!n) {
+		/* every dirty region is being written: look again soon */
+		queue_delayed_work(m->wq, &m->kick, 1);
+		return false;
+	}
+
+	ret = cimrepl_mirror_copy_regions(m, regions, n, true);
+
+	spin_lock_irq(&m->lock);
+	for (i = 0; i < n; i++)
+		__clear_bit(regions[i], m->copying);
+	if (ret) {
+		LIST_HEAD(freed);
+
+		for (i = 0; i < n; i++)
+			cimrepl_mirror_mark_dirty(m, regions[i], regions[i]);
+		cimrepl_mirror_break(m, ret, &freed);
+		spin_unlock_irq(&m->lock);
+		cimrepl_mirror_free_list(&freed);
+		pr_err("cimrepl: mirror %s: copy failed: %d\n", m->dev->name,
+		       ret);
+		queue_work(m->wq, &m->log_work);
+		spin_lock_irq(&m->lock);
+	} else {
+		m->run_done += n;
+	}
+	released = m->wait_copy;
+	bio_list_init(&m->wait_copy);
+	spin_unlock_irq(&m->lock);
+	cimrepl_mirror_resubmit(m, &released);
+	cimrepl_mirror_progress(m);
+	cimrepl_mirror_throttle_check(m, (u64)n << (m->region_shift + SECTOR_SHIFT));
+	return !ret;
+}
+
+/* Copy the next regions of a restore target -> source. */
+static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
+{
+	struct bio_list released;
+	u64 regions[CIMREPL_MIRROR_COPY_JOBS];
+	unsigned int n = 0, i;
+	struct bio *bio;
+	u64 first, last, r;
+	int ret;
+
+	spin_lock_irq(&m->lock);
+	if (!m->restoring) {
+		spin_unlock_irq(&m->lock);
+		return false;
+	}
+	if (!m->nr_restore) {
+		m->restoring = false;
+		m->run_total = m->nr_dirty;
+		m->run_done = 0;
+		m->reported = 0;
+		m->progress = CIMREPL_PROGRESS_RESYNCING;
+		m->record_dirty = true;
+		m->notify_state = true;
+		released = m->wait_copy;
+		bio_list_init(&m->wait_copy);
+		spin_unlock_irq(&m->lock);
+		pr_info("cimrepl: mirror %s: restore complete\n", m->dev->name);
+		queue_work(m->wq, &m->log_work);
+		cimrepl_mirror_resubmit(m, &released);
+		return true;
+	}
+	/* the regions someone waits for first */
+	bio_list_for_each(bio, &m->wait_copy) {
+		cimrepl_mirror_range(m, bio, &first, &last);
+		for (r = first; r <= last && n < ARRAY_SIZE(regions); r++)
+			if (test_bit(r, m->to_restore) && !m->pending[r])
+				regions[n++] = r;
+		if (n == ARRAY_SIZE(regions))
+			break;
+	}
+	for (r = m->restore_cursor; n < ARRAY_SIZE(regions); r++) {
+		r = find_next_bit(m->to_restore, m->nr_regions, r);
+		if (r >= m->nr_regions)
+			break;
+		if (!m->pending[r])
+			regions[n++] = r;
+	}
+	if (!n && m->restore_cursor) {
+		m->restore_cursor = 0;
+		spin_unlock_irq(&m->lock);
+		return true;
+	}
+	if (n)
+		m->restore_cursor = regions[n - 1] + 1;
+	spin_unlock_irq(&m->lock);
+	if (!n) {
+		queue_delayed_work(m->wq, &m->kick, 1);
+		return false;
+	}
+
+	ret = cimrepl_mirror_copy_regions(m, regions, n, false);
+
+	spin_lock_irq(&m->lock);
+	if (ret) {
+		LIST_HEAD(freed);
+
+		cimrepl_mirror_break(m, ret, &freed);
+		spin_unlock_irq(&m->lock);
+		cimrepl_mirror_free_list(&freed);
+		pr_err("cimrepl: mirror %s: restore failed: %d\n",
+		       m->dev->name, ret);
+		queue_work(m->wq, &m->log_work);
+		spin_lock_irq(&m->lock);
+	} else {
+		for (i = 0; i < n; i++)
+			if (__test_and_clear_bit(regions[i], m->to_restore)) {
+				m->nr_restore--;
+				m->run_done++;
+			}
+	}
+	released = m->wait_copy;
+	bio_list_init(&m->wait_copy);
+	spin_unlock_irq(&m->lock);
+	cimrepl_mirror_resubmit(m, &released);
+	cimrepl_mirror_progress(m);
+	return !ret;
+}
+
+/* Unsynchronized with nothing left to copy: Synchronized. */
+static void cimrepl_mirror_check_synced(struct cimrepl_mirror *m)
+{
+	bool synced;
+
+	spin_lock_irq(&m->lock);
+	synced = cimrepl_mirror_following(m) &&
+		 m->copy_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED &&
+		 !m->nr_dirty && bitmap_empty(m->copying, m->nr_regions);
+	if (synced) {
+		m->copy_state = CIMREPL_COPY_STATE_SYNCHRONIZED;
+		m->progress = CIMREPL_PROGRESS_COMPLETED;
+		m->synced_ns = ktime_get_real_ns();
+		m->record_dirty = true;
+		m->notify_state = true;
+	} else if (cimrepl_mirror_following(m) && m->nr_dirty &&
+		   m->copy_state == CIMREPL_COPY_STATE_SYNCHRONIZED) {
+		/* a discard the target refused: copy it */
+		m->copy_state = CIMREPL_COPY_STATE_UNSYNCHRONIZED;
+		m->progress = CIMREPL_PROGRESS_RESYNCING;
+		m->run_total = m->nr_dirty;
+		m->run_done = 0;
+		m->notify_state = true;
+	}
+	spin_unlock_irq(&m->lock);
+	if (synced)
+		pr_info("cimrepl: mirror %s synchronized\n", m->dev->name);
+	queue_work(m->wq, &m->log_work);
+}
+
+static void cimrepl_mirror_copy_work(struct work_struct *work)
+{
+	struct cimrepl_mirror *m = container_of(work, struct cimrepl_mirror,
+						copy_work);
+	unsigned int rounds;
+	bool more = false;
+
+	/* a bounded run, so that the log worker and flushes get their turn */
+	for (rounds = 0; rounds < 16; rounds++) {
+		more = cimrepl_mirror_apply_queue(m);
+		more |= cimrepl_mirror_restore_step(m);
+		more |= cimrepl_mirror_copy_step(m);
+		if (!more)
+			break;
+	}
+	if (more)
+		queue_work(m->wq, &m->copy_work);
+	else
+		cimrepl_mirror_check_synced(m);
+}
+
+/* Creation and teardown. */
+static void cimrepl_mirror_free(struct cimrepl_mirror *m)
+{
+	unsigned int i;
+
+	if (m->wq)
+		destroy_workqueue(m->wq);
+	bioset_exit(&m->bs);
+	for (i = 0; i < CIMREPL_MIRROR_COPY_JOBS; i++)
+		cimrepl_copier_exit(&m->copiers[i]);
+	if (m->log_page)
+		__free_page(m->log_page);
+	bitmap_free(m->log_image);
+	bitmap_free(m->logged);
+	bitmap_free(m->log_next);
+	bitmap_free(m->dirty);
+	bitmap_free(m->copying);
+	bitmap_free(m->to_restore);
+	bitmap_free(m->changed);
+	kvfree(m->pending);
+	kfree(m->log_chunks);
+	kfree(m);
+}
+
+static struct cimrepl_mirror *cimrepl_mirror_new(struct cimrepl_volume *source,
+						 struct cimrepl_volume *dev,
+						 struct cimrepl_pool *pool,
+						 u16 mode)
+{
+	u32 chunk_sectors = cimrepl_meta_chunk_sectors(&pool->meta);
+	sector_t sectors = get_capacity(source->disk);
+	unsigned int per_chunk, i;
+	struct cimrepl_mirror *m;
+	u64 bits;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->source = source;
+	m->dev = dev;
+	m->pool = pool;
+	m->mode = mode;
+	m->max_lag_ms = CIMREPL_MIRROR_MAX_LAG_MS_DEFAULT;
+	m->region_sectors = chunk_sectors;
+	while (DIV_ROUND_UP_ULL(sectors, m->region_sectors) >
+	       CIMREPL_MIRROR_MAX_REGIONS)
+		m->region_sectors <<= 1;
+	m->region_shift = ilog2(m->region_sectors);
+	m->nr_regions = max_t(u64, 1, DIV_ROUND_UP_ULL(sectors, m->region_sectors));
+	m->nr_log_blocks = DIV_ROUND_UP_ULL(m->nr_regions, CIMREPL_MIRROR_LOG_BITS);
+	per_chunk = (chunk_sectors << SECTOR_SHIFT) / CIMREPL_META_BLOCK;
+	m->nr_log_chunks = DIV_ROUND_UP(m->nr_log_blocks, per_chunk);
+	/* whole log blocks, so that a block's bits can be copied as words */
+	bits = (u64)m->nr_log_blocks * CIMREPL_MIRROR_LOG_BITS;
+	spin_lock_init(&m->lock);
+	bio_list_init(&m->wait_log);
+	bio_list_init(&m->wait_copy);
+	bio_list_init(&m->wait_backlog);
+	INIT_LIST_HEAD(&m->queue);
+	init_waitqueue_head(&m->idle);
+	INIT_WORK(&m->log_work, cimrepl_mirror_log_work);
+	INIT_WORK(&m->copy_work, cimrepl_mirror_copy_work);
+	INIT_DELAYED_WORK(&m->clear_work, cimrepl_mirror_clear_work);
+	INIT_DELAYED_WORK(&m->kick, cimrepl_mirror_kick);
+
+	m->log_chunks = kcalloc(m->nr_log_chunks, sizeof(*m->log_chunks),
+				GFP_KERNEL);
+	m->log_page = alloc_page(GFP_KERNEL);
+	m->log_image = bitmap_zalloc(CIMREPL_MIRROR_LOG_BITS, GFP_KERNEL);
+	m->logged = bitmap_zalloc(bits, GFP_KERNEL);
+	m->log_next = bitmap_zalloc(bits, GFP_KERNEL);
+	m->dirty = bitmap_zalloc(bits, GFP_KERNEL);
+	m->copying = bitmap_zalloc(bits, GFP_KERNEL);
+	m->to_restore = bitmap_zalloc(bits, GFP_KERNEL);
+	m->changed = bitmap_zalloc(m->nr_log_blocks, GFP_KERNEL);
+	m->pending = kvcalloc(m->nr_regions, sizeof(*m->pending), GFP_KERNEL);
+	if (!m->log_chunks || !m->log_page || !m->log_image || !m->logged ||
+	    !m->log_next || !m->dirty || !m->copying || !m->to_restore ||
+	    !m->changed || !m->pending)
+		goto fail;
+	for (i = 0; i < CIMREPL_MIRROR_COPY_JOBS; i++)
+		if (cimrepl_copier_init(&m->copiers[i],
+					CIMREPL_MIRROR_COPY_SECTORS))
+			goto fail;
+	if (bioset_init(&m->bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS))
+		goto fail;
+	m->wq = alloc_workqueue("cimrepl-mirror-%s", WQ_MEM_RECLAIM | WQ_UNBOUND,
+				0, dev->name);
+	if (!m->wq)
+		goto fail;
+	return m;
+fail:
+	cimrepl_mirror_free(m);
+	return NULL;
+}
+
+/* The whole source dirty and logged: a first copy of everything. */
+static void cimrepl_mirror_all_dirty(struct cimrepl_mirror *m)
+{
+	bitmap_set(m->dirty, 0, m->nr_regions);
+	bitmap_set(m->logged, 0, m->nr_regions);
+	bitmap_set(m->log_next, 0, m->nr_regions);
+	m->nr_dirty = m->nr_regions;
+	m->copy_state = CIMREPL_COPY_STATE_UNSYNCHRONIZED;
+	m->progress = CIMREPL_PROGRESS_SYNCHRONIZING;
+	m->run_total = m->nr_regions;
+}
+
+/* Give the log chunks of @m back in memory. Caller holds meta.lock. */
+static void cimrepl_mirror_free_log(struct cimrepl_mirror *m, bool write)
+{
+	struct cimrepl_meta *meta = &m->pool->meta;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_log_chunks; i++) {
+		if (!meta->chunks[m->log_chunks[i]].from_seq)
+			continue;
+		cimrepl_pool_free_chunk(m->pool, m->log_chunks[i]);
+		if (write)
+			cimrepl_meta_write_chunk(meta, m->log_chunks[i]);
+	}
+}
+
+/*
+ * Record a new mirror in its pool: slot and sequence number, log chunks
+ * written with every region set, their chunk records, then the record.
+ */
+static int cimrepl_mirror_record_new(struct cimrepl_mirror *m,
+				     unsigned long *taken,
+				     struct netlink_ext_ack *extack,
+				     unsigned int index)
+{
+	struct cimrepl_meta *meta = &m->pool->meta;
+	struct cimrepl_meta_chunk *rec;
+	unsigned int i, block;
+	int slot, ret;
+
+	mutex_lock(&meta->lock);
+	for (slot = 0; slot < CIMREPL_META_SNAPSHOTS; slot++)
+		if (!meta->snapshots[slot].seq && !test_bit(slot, taken))
+			break;
+	if (slot == CIMREPL_META_SNAPSHOTS) {
+		mutex_unlock(&meta->lock);
+		cimrepl_elem_err(extack, NULL, index,
+				 "the pool's snapshot table is full");
+		return -ENOSPC;
+	}
+	__set_bit(slot, taken);
+	m->slot = slot;
+	m->seq = le32_to_cpu(meta->super.next_seq);
+	meta->super.next_seq = cpu_to_le32(m->seq + 1);
+	ret = cimrepl_meta_write_super(meta);
+	for (i = 0; i < m->nr_log_chunks && !ret; i++) {
+		ret = cimrepl_pool_alloc_chunk(m->pool, &m->log_chunks[i]);
+		if (ret) {
+			cimrepl_elem_err(extack, NULL, index,
+					 "the pool has no room for the mirror's log");
+			break;
+		}
+		rec = &meta->chunks[m->log_chunks[i]];
+		rec->origin_chunk = cpu_to_le64(i);
+		rec->origin_id = 0;
+		rec->from_seq = cpu_to_le32(m->seq);
+		rec->to_seq = cpu_to_le32(m->seq);
+		rec->flags = cpu_to_le32(CIMREPL_META_CHUNK_MIRROR_LOG);
+	}
+	for (block = 0; block < m->nr_log_blocks && !ret; block++) {
+		bitmap_copy(m->log_image, cimrepl_mirror_block_bits(m->logged, block),
+			    CIMREPL_MIRROR_LOG_BITS);
+		ret = cimrepl_mirror_write_log_block(m, block);
+	}
+	for (i = 0; i < m->nr_log_chunks && !ret; i++)
+		ret = cimrepl_meta_write_chunk(meta, m->log_chunks[i]);
+	if (!ret) {
+		cimrepl_mirror_fill_record(m, &meta->snapshots[slot]);
+		ret = cimrepl_meta_write_snapshots(meta);
+		if (ret)
+			memset(&meta->snapshots[slot], 0, sizeof(meta->snapshots[0]));
+	}
+	if (ret) {
+		/* chunk records without a record are given back at load */
+		for (i = 0; i < m->nr_log_chunks; i++)
+			if (m->log_chunks[i] &&
+			    le32_to_cpu(meta->chunks[m->log_chunks[i]].from_seq) == m->seq)
+				cimrepl_pool_free_chunk(m->pool, m->log_chunks[i]);
+		m->seq = 0;
+		if (ret != -ENOSPC)
+			cimrepl_elem_err(extack, NULL, index,
+					 "cannot write the mirror's log or record to the pool");
+	}
+	mutex_unlock(&meta->lock);
+	return ret;
+}
+
+/* Take @m's record and log out of the pool. */
+static void cimrepl_mirror_record_delete(struct cimrepl_mirror *m)
+{
+	struct cimrepl_meta *meta = &m->pool->meta;
+
+	mutex_lock(&meta->lock);
+	/* the record first: a crash then leaves log chunks freed at load */
+	memset(&meta->snapshots[m->slot], 0, sizeof(meta->snapshots[0]));
+	if (cimrepl_meta_write_snapshots(meta))
+		pr_err("cimrepl: mirror %s: cannot remove its record\n",
+		       m->dev->name);
+	cimrepl_mirror_free_log(m, true);
+	mutex_unlock(&meta->lock);
+}
+
+static void cimrepl_mirror_attach(struct cimrepl_mirror *m)
+{
+	m->source->mirrored = m;
+	m->source->replicas++;
+	m->dev->mirror = m;
+	m->dev->role = CIMREPL_ROLE_MIRROR;
+	m->pool->users++;
+}
+
+static void cimrepl_mirror_start(struct cimrepl_mirror *m)
+{
+	queue_work(m->wq, &m->copy_work);
+	queue_delayed_work(m->wq, &m->clear_work, CIMREPL_MIRROR_CLEAR_DELAY);
+}
+
+/* Stop every worker; both devices' I/O is held. */
+static void cimrepl_mirror_quiesce(struct cimrepl_mirror *m)
+{
+	LIST_HEAD(freed);
+
+	spin_lock_irq(&m->lock);
+	m->copy_state = CIMREPL_COPY_STATE_BROKEN;
+	m->restoring = false;
+	cimrepl_mirror_drop_queue(m, &freed);
+	spin_unlock_irq(&m->lock);
+	cancel_delayed_work_sync(&m->clear_work);
+	cancel_delayed_work_sync(&m->kick);
+	flush_workqueue(m->wq);
+	wait_event(m->idle, !READ_ONCE(m->target_inflight));
+	cimrepl_mirror_free_list(&freed);
+}
+
+/* End @m: the source goes on alone; @dev stays for the caller. */
+static void cimrepl_mirror_teardown(struct cimrepl_mirror *m)
+{
+	struct cimrepl_volume *source = m->source, *dev = m->dev;
+
+	cimrepl_volume_hold_io(source);
+	cimrepl_volume_hold_io(dev);
+	cimrepl_mirror_quiesce(m);
+	source->mirrored = NULL;
+	source->replicas--;
+	dev->mirror = NULL;
+	dev->role = CIMREPL_ROLE_VOLUME;
+	m->pool->users--;
+	cimrepl_mirror_record_delete(m);
+	cimrepl_volume_release_io(dev);
+	cimrepl_volume_release_io(source);
+	cimrepl_mirror_free(m);
+}
+
+struct cimrepl_new_mirror {
+	struct cimrepl_volume *source;
+	struct cimrepl_pool *pool;
+	struct cimrepl_volume *dev;
+	struct cimrepl_mirror *mirror;
+};
+
+static int cimrepl_mirror_check_element(const struct cimrepl_snapshot_request *req,
+					unsigned int index,
+					struct cimrepl_new_mirror *nm,
+					struct netlink_ext_ack *extack)
+{
+	struct cimrepl_volume *source = cimrepl_volume_find(req->source);
+
+	if (!source) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "source volume does not exist");
+		return -ENOENT;
+	}
+	if (source->role != CIMREPL_ROLE_VOLUME) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "source is a replica, not a volume");
+		return -EINVAL;
+	}
+	if (source->mirrored) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the source has a mirror already");
+		return -EBUSY;
+	}
+	if (cimrepl_snapshot_restoring(source)) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a restore onto this source is in progress");
+		return -EBUSY;
+	}
+	if (cimrepl_volume_find(req->target)) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a device with the target name exists");
+		return -EEXIST;
+	}
+	if (!req->target_path) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a mirror needs a target device (TARGET_PATH)");
+		return -EINVAL;
+	}
+	if (!req->pool) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "a mirror keeps its record and log in a pool: name one");
+		return -EINVAL;
+	}
+	nm->pool = cimrepl_pool_find(req->pool);
+	if (!nm->pool) {
+		cimrepl_elem_err(extack, req->attr, index, "no such pool");
+		return -ENOENT;
+	}
+	nm->source = source;
+	return 0;
+}
+
+/* The device over the target of element @index, not yet visible. */
+static int cimrepl_mirror_open_target(const struct cimrepl_snapshot_request *req,
+				      unsigned int index,
+				      struct cimrepl_new_mirror *nm,
+				      struct netlink_ext_ack *extack)
+{
+	sector_t sectors = get_capacity(nm->source->disk);
+	struct cimrepl_volume *dev;
+	dev_t devt;
+	int ret;
+
+	ret = lookup_bdev(req->target_path, &devt);
+	if (ret) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the target device does not exist or is not a block device");
+		return ret;
+	}
+	if (devt == nm->source->backing.bdev->bd_dev ||
+	    devt == disk_devt(nm->source->disk)) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the target is the source's own device");
+		return -EINVAL;
+	}
+	if (cimrepl_is_own_devt(devt)) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the target is a cimrepl device; give the device under it");
+		return -EINVAL;
+	}
+	dev = cimrepl_device_alloc_over(req->target, CIMREPL_ROLE_MIRROR,
+					req->target_path,
+					nm->source->backing.bdev, sectors);
+	if (IS_ERR(dev)) {
+		if (PTR_ERR(dev) == -EBUSY)
+			cimrepl_elem_err(extack, req->attr, index,
+					 "the target device is in use (a LIO backstore, a mount, a volume or another holder has it)");
+		else
+			cimrepl_elem_err(extack, req->attr, index,
+					 "cannot open the target device");
+		return PTR_ERR(dev);
+	}
+	if (bdev_nr_sectors(dev->backing.bdev) < sectors) {
+		cimrepl_elem_err(extack, req->attr, index,
+				 "the target device is smaller than the source");
+		cimrepl_device_discard(dev);
+		return -EINVAL;
+	}
+	nm->dev = dev;
+	return 0;
+}
+
+static void cimrepl_mirror_discard_list(struct cimrepl_new_mirror *nm,
+					unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		if (nm[i].mirror) {
+			if (nm[i].mirror->seq)
+				cimrepl_mirror_record_delete(nm[i].mirror);
+			cimrepl_mirror_free(nm[i].mirror);
+		}
+		if (nm[i].dev)
+			cimrepl_device_discard(nm[i].dev);
+	}
+}
+
+int cimrepl_mirror_create_list(const struct cimrepl_snapshot_request *req,
+			       unsigned int count,
+			       const struct cimrepl_list_request *list,
+			       struct netlink_ext_ack *extack,
+			       int (*reply_fn)(struct cimrepl_mirror *mirror,
+					       void *arg),
+			       void *arg)
+{
+	DECLARE_BITMAP(taken, CIMREPL_META_SNAPSHOTS);
+	struct cimrepl_new_mirror *nm;
+	struct cimrepl_mirror *m;
+	unsigned int i, j;
+	u64 now;
+	int ret = 0;
+
+	nm = kcalloc(count, sizeof(*nm), GFP_KERNEL);
+	if (!nm)
+		return -ENOMEM;
+	mutex_lock(&cimrepl_config_lock);
+	for (i = 0; i < count && !ret; i++) {
+		ret = cimrepl_mirror_check_element(&req[i], i, &nm[i], extack);
+		for (j = 0; j < i && !ret; j++) {
+			if (!strcmp(req[j].target, req[i].target)) {
+				cimrepl_elem_err(extack, req[i].attr, i,
+						 "target name used twice in the list");
+				ret = -EINVAL;
+			} else if (nm[j].source == nm[i].source) {
+				cimrepl_elem_err(extack, req[i].attr, i,
+						 "source listed twice");
+				ret = -EINVAL;
+			}
+		}
+	}
+	for (i = 0; i < count && !ret; i++) {
+		ret = cimrepl_mirror_open_target(&req[i], i, &nm[i], extack);
+		if (ret)
+			break;
+		nm[i].mirror = cimrepl_mirror_new(nm[i].source, nm[i].dev,
+						  nm[i].pool, list->mode);
+		if (!nm[i].mirror) {
+			ret = -ENOMEM;
+			break;
+		}
+		m = nm[i].mirror;
+		m->throttle_set = list->throttle_set;
+		m->throttle = list->throttle;
+		cimrepl_mirror_all_dirty(m);
+	}
+	/* one pool table update per element: a slot each */
+	bitmap_zero(taken, CIMREPL_META_SNAPSHOTS);
+	now = ktime_get_real_ns();
+	for (i = 0; i < count && !ret; i++) {
+		nm[i].mirror->created_ns = now;
+		ret = cimrepl_mirror_record_new(nm[i].mirror, taken, extack, i);
+	}
+	if (ret)
+		goto out_discard;
+
+	/* every mirror starts following its source at one instant */
+	for (i = 0; i < count; i++)
+		cimrepl_volume_hold_io(nm[i].source);
+	for (i = 0; i < count; i++)
+		cimrepl_mirror_attach(nm[i].mirror);
+	for (i = 0; i < count; i++)
+		cimrepl_volume_release_io(nm[i].source);
+
+	for (i = 0; i < count; i++) {
+		ret = cimrepl_device_add(nm[i].dev);
+		if (ret) {
+			for (j = 0; j < count; j++) {
+				cimrepl_mirror_teardown(nm[j].mirror);
+				if (j < i)
+					cimrepl_device_remove(nm[j].dev, NULL, NULL);
+				else
+					cimrepl_device_discard(nm[j].dev);
+			}
+			cimrepl_elem_err(extack, req[i].attr, i,
+					 "cannot add the replica device");
+			goto out_unlock;
+		}
+	}
+	for (i = 0; i < count; i++) {
+		cimrepl_mirror_start(nm[i].mirror);
+		cimrepl_mirror_notify(nm[i].mirror, CIMREPL_EVENT_CREATED);
+	}
+	for (i = 0; i < count && reply_fn; i++)
+		reply_fn(nm[i].mirror, arg);
+	goto out_unlock;
+
+out_discard:
+	cimrepl_mirror_discard_list(nm, count);
+out_unlock:
+	mutex_unlock(&cimrepl_config_lock);
+	kfree(nm);
+	return ret;
+}
+
+/* Reports. */
+int cimrepl_mirror_fill_sync(struct sk_buff *skb, struct cimrepl_mirror *m)
+{
+	u16 state, progress;
+	u64 done, total, dirty, backlog, synced, suspended;
+	struct cimrepl_mirror_write *oldest;
+	u32 lag = 0, max_lag;
+	struct nlattr *nest;
+	int error;
+
+	spin_lock_irq(&m->lock);
+	state = m->copy_state;
+	progress = m->restoring ? CIMREPL_PROGRESS_RESTORING : m->progress;
+	done = m->run_done;
+	total = m->run_total;
+	dirty = m->nr_dirty + m->nr_restore;
+	backlog = m->backlog;
+	oldest = list_first_entry_or_null(&m->queue, struct cimrepl_mirror_write,
+					  node);
+	if (oldest)
+		lag = jiffies_to_msecs(jiffies - oldest->queued);
+	max_lag = m->max_lag_ms;
+	error = m->error;
+	synced = m->synced_ns;
+	suspended = m->suspended_ns;
+	spin_unlock_irq(&m->lock);
+
+	switch (state) {
+	case CIMREPL_COPY_STATE_SYNCHRONIZED:
+		progress = CIMREPL_PROGRESS_COMPLETED;
+		break;
+	case CIMREPL_COPY_STATE_UNSYNCHRONIZED:
+		break;
+	case CIMREPL_COPY_STATE_BROKEN:
+	case CIMREPL_COPY_STATE_FRACTURED:
+	case CIMREPL_COPY_STATE_SPLIT:
+		progress = CIMREPL_PROGRESS_REQUIRES_RESYNC;
+		break;
+	default:
+		progress = CIMREPL_PROGRESS_DORMANT;
+	}
+
+	nest = nla_nest_start(skb, CIMREPL_A_SYNC);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, CIMREPL_A_SYNC_SOURCE, m->source->name) ||
+	    nla_put_string(skb, CIMREPL_A_SYNC_TARGET, m->dev->name) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_SYNC_TYPE, CIMREPL_SYNC_TYPE_MIRROR) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_MODE, m->mode) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_COPY_STATE, state) ||
+	    nla_put_u16(skb, CIMREPL_A_SYNC_PROGRESS_STATUS, progress) ||
+	    nla_put_u32(skb, CIMREPL_A_SYNC_CHUNK_SIZE,
+			m->region_sectors << SECTOR_SHIFT) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_CHUNKS_DONE, done,
+			      CIMREPL_A_SYNC_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_CHUNKS_TOTAL, total,
+			      CIMREPL_A_SYNC_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_BYTES_DONE,
+			      done << (m->region_shift + SECTOR_SHIFT),
+			      CIMREPL_A_SYNC_PAD) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_DIRTY, dirty,
+			      CIMREPL_A_SYNC_PAD) ||
+	    nla_put_u32(skb, CIMREPL_A_SYNC_THROTTLE, cimrepl_mirror_throttle(m)) ||
+	    nla_put_u64_64bit(skb, CIMREPL_A_SYNC_WHEN_ESTABLISHED,
+			      m->created_ns, CIMREPL_A_SYNC_PAD) ||
+	    (synced && nla_put_u64_64bit(skb, CIMREPL_A_SYNC_WHEN_SYNCHRONIZED,
+					 synced, CIMREPL_A_SYNC_PAD)) ||
+	    (suspended && nla_put_u64_64bit(skb, CIMREPL_A_SYNC_WHEN_SUSPENDED,
+					    suspended, CIMREPL_A_SYNC_PAD)) ||
+	    (m->mode == CIMREPL_MODE_ASYNCHRONOUS &&
+	     (nla_put_u32(skb, CIMREPL_A_SYNC_MAX_LAG_MS, max_lag) ||
+	      nla_put_u32(skb, CIMREPL_A_SYNC_LAG_MS, lag) ||
+	      nla_put_u64_64bit(skb, CIMREPL_A_SYNC_BACKLOG, backlog,
+				CIMREPL_A_SYNC_PAD))) ||
+	    (error && nla_put_u32(skb, CIMREPL_A_SYNC_ERROR, -error))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Operations: which states refuse which, in words that name the state. */
+#define CIMREPL_MIRROR_REFUSE(op, opname, state, statename)		\
+	{ CIMREPL_OP_##op, CIMREPL_COPY_STATE_##state,			\
+	  opname ": the mirror is " statename }
+
+static const struct {
+	u16 op;
+	u16 state;
+	const char *why;
+} cimrepl_mirror_refusals[] = {
+	CIMREPL_MIRROR_REFUSE(FRACTURE, "Fracture", FRACTURED,
+			      "Fractured (CopyState 6) already"),
+	CIMREPL_MIRROR_REFUSE(FRACTURE, "Fracture", SPLIT,
+			      "Split (CopyState 7): resync it first"),
+	CIMREPL_MIRROR_REFUSE(FRACTURE, "Fracture", BROKEN,
+			      "Broken (CopyState 5): it follows nothing"),
+	CIMREPL_MIRROR_REFUSE(SPLIT, "Split", UNSYNCHRONIZED,
+			      "Unsynchronized (CopyState 3): wait for Synchronized"),
+	CIMREPL_MIRROR_REFUSE(SPLIT, "Split", FRACTURED,
+			      "Fractured (CopyState 6): resync it first"),
+	CIMREPL_MIRROR_REFUSE(SPLIT, "Split", SPLIT,
+			      "Split (CopyState 7) already"),
+	CIMREPL_MIRROR_REFUSE(SPLIT, "Split", SUSPENDED,
+			      "Suspended (CopyState 9): resume it first"),
+	CIMREPL_MIRROR_REFUSE(SPLIT, "Split", BROKEN,
+			      "Broken (CopyState 5): resync it first"),
+	CIMREPL_MIRROR_REFUSE(SUSPEND, "Suspend", FRACTURED,
+			      "Fractured (CopyState 6): resync it first"),
+	CIMREPL_MIRROR_REFUSE(SUSPEND, "Suspend", SPLIT,
+			      "Split (CopyState 7): resync it first"),
+	CIMREPL_MIRROR_REFUSE(SUSPEND, "Suspend", SUSPENDED,
+			      "Suspended (CopyState 9) already"),
+	CIMREPL_MIRROR_REFUSE(SUSPEND, "Suspend", BROKEN,
+			      "Broken (CopyState 5): resync it first"),
+	CIMREPL_MIRROR_REFUSE(RESUME, "Resume", SYNCHRONIZED,
+			      "Synchronized (CopyState 4), not Suspended"),
+	CIMREPL_MIRROR_REFUSE(RESUME, "Resume", UNSYNCHRONIZED,
+			      "Unsynchronized (CopyState 3), not Suspended"),
+	CIMREPL_MIRROR_REFUSE(RESUME, "Resume", FRACTURED,
+			      "Fractured (CopyState 6): use Resync Replica"),
+	CIMREPL_MIRROR_REFUSE(RESUME, "Resume", SPLIT,
+			      "Split (CopyState 7): use Resync Replica"),
+	CIMREPL_MIRROR_REFUSE(RESUME, "Resume", BROKEN,
+			      "Broken (CopyState 5): use Resync Replica"),
+	CIMREPL_MIRROR_REFUSE(RESYNC_REPLICA, "Resync Replica", SYNCHRONIZED,
+			      "Synchronized (CopyState 4): nothing to copy"),
+	CIMREPL_MIRROR_REFUSE(RESYNC_REPLICA, "Resync Replica", UNSYNCHRONIZED,
+			      "Unsynchronized (CopyState 3): it is copying"),
+	CIMREPL_MIRROR_REFUSE(RESYNC_REPLICA, "Resync Replica", SUSPENDED,
+			      "Suspended (CopyState 9): use Resume"),
+	CIMREPL_MIRROR_REFUSE(RESTORE_FROM_REPLICA, "Restore from Replica", SYNCHRONIZED,
+			      "Synchronized (CopyState 4): fracture or split it first"),
+	CIMREPL_MIRROR_REFUSE(RESTORE_FROM_REPLICA, "Restore from Replica", UNSYNCHRONIZED,
+			      "Unsynchronized (CopyState 3): the target is incomplete"),
+	CIMREPL_MIRROR_REFUSE(RESTORE_FROM_REPLICA, "Restore from Replica", BROKEN,
+			      "Broken (CopyState 5): the target failed"),
+};
+
+static bool cimrepl_mirror_has_op(u16 op)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cimrepl_mirror_ops); i++)
+		if (cimrepl_mirror_ops[i] == op)
+			return true;
+	return false;
+}
+
+int cimrepl_mirror_check(struct cimrepl_volume *vol, u16 op,
+			 const struct nlattr *attr, unsigned int index,
+			 struct netlink_ext_ack *extack)
+{
+	struct cimrepl_mirror *m = vol->mirror;
+	bool restoring;
+	unsigned int i;
+	u16 state;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	if (!cimrepl_mirror_has_op(op)) {
+		cimrepl_elem_err(extack, attr, index,
+				 "mirrors implement Detach (8), Fracture (12), Resync Replica (14), Restore (15), Resume (16), Return To ResourcePool (19), Split (21) and Suspend (22)");
+		return -EOPNOTSUPP;
+	}
+	spin_lock_irq(&m->lock);
+	state = m->copy_state;
+	restoring = m->restoring;
+	spin_unlock_irq(&m->lock);
+	if (restoring) {
+		cimrepl_elem_err(extack, attr, index,
+				 "the mirror is restoring its source (ProgressStatus 8): wait for it");
+		return -EBUSY;
+	}
+	for (i = 0; i < ARRAY_SIZE(cimrepl_mirror_refusals); i++) {
+		if (cimrepl_mirror_refusals[i].op == op &&
+		    cimrepl_mirror_refusals[i].state == state) {
+			cimrepl_elem_err_str(extack, attr, index,
+					     cimrepl_mirror_refusals[i].why);
+			return -EINVAL;
+		}
+	}
+	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && m->source->origin) {
+		cimrepl_elem_err(extack, attr, index,
+				 "the source has snapshots or clones: a restore would go around their copy-on-write");
+		return -EBUSY;
+	}
+	if (op == CIMREPL_OP_RETURN_TO_RESOURCE_POOL &&
+	    cimrepl_volume_open_count(vol)) {
+		cimrepl_elem_err(extack, attr, index,
+				 "the mirror device is open (a LIO backstore or another user holds it)");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Fracture, Split, Suspend: the target stops following. */
+static void cimrepl_mirror_stop(struct cimrepl_mirror *m, u16 state)
+{
+	struct bio_list released = BIO_EMPTY_LIST;
+	LIST_HEAD(freed);
+
+	cimrepl_volume_hold_io(m->source);
+	cimrepl_volume_hold_io(m->dev);
+	/* a split target receives every write acknowledged so far */
+	if (state == CIMREPL_COPY_STATE_SPLIT)
+		wait_event(m->idle, ({
+			bool drained;
+
+			spin_lock_irq(&m->lock);
+			drained = list_empty(&m->queue) || !cimrepl_mirror_following(m);
+			spin_unlock_irq(&m->lock);
+			drained; }));
+	spin_lock_irq(&m->lock);
+	m->copy_state = state;
+	if (state == CIMREPL_COPY_STATE_SUSPENDED)
+		m->suspended_ns = ktime_get_real_ns();
+	m->progress = CIMREPL_PROGRESS_DORMANT;
+	spin_unlock_irq(&m->lock);
+	/* the workers see the new state; what they had in hand lands */
+	flush_work(&m->copy_work);
+	wait_event(m->idle, !READ_ONCE(m->target_inflight));
+	spin_lock_irq(&m->lock);
+	cimrepl_mirror_drop_queue(m, &freed);
+	bio_list_merge(&released, &m->wait_backlog);
+	bio_list_init(&m->wait_backlog);
+	spin_unlock_irq(&m->lock);
+	cimrepl_mirror_free_list(&freed);
+	cimrepl_mirror_write_record(m);
+	cimrepl_volume_release_io(m->dev);
+	cimrepl_volume_release_io(m->source);
+	cimrepl_mirror_resubmit(m, &released);
+	cimrepl_mirror_notify(m, CIMREPL_EVENT_STATE_CHANGED);
+}
+
+/* Resume, Resync Replica: copy the logged regions source -> target. */
+static void cimrepl_mirror_resync(struct cimrepl_mirror *m)
+{
+	cimrepl_volume_hold_io(m->source);
+	cimrepl_volume_hold_io(m->dev);
+	spin_lock_irq(&m->lock);
+	if (m->log_failed) {
+		/* the log is not to be trusted: everything */
+		bitmap_set(m->dirty, 0, m->nr_regions);
+		m->nr_dirty = m->nr_regions;
+	}
+	m->copy_state = CIMREPL_COPY_STATE_UNSYNCHRONIZED;
+	m->progress = CIMREPL_PROGRESS_RESYNCING;
+	m->error = 0;
+	m->run_total = m->nr_dirty;
+	m->run_done = 0;
+	m->reported = 0;
+	m->cursor = 0;
+	spin_unlock_irq(&m->lock);
+	cimrepl_mirror_write_record(m);
+	cimrepl_volume_release_io(m->dev);
+	cimrepl_volume_release_io(m->source);
+	queue_work(m->wq, &m->copy_work);
+	cimrepl_mirror_notify(m, CIMREPL_EVENT_STATE_CHANGED);
+}
+
+/* Restore from Replica: copy the logged regions target -> source. */
+static void cimrepl_mirror_restore(struct cimrepl_mirror *m)
+{
+	cimrepl_volume_hold_io(m->source);
+	cimrepl_volume_hold_io(m->dev);
+	spin_lock_irq(&m->lock);
+	if (m->log_failed) {
+		bitmap_set(m->dirty, 0, m->nr_regions);
+		m->nr_dirty = m->nr_regions;
+	}
+	m->restore_from = m->copy_state;
+	bitmap_copy(m->to_restore, m->dirty, m->nr_regions);
+	m->nr_restore = m->nr_dirty;
+	bitmap_zero(m->dirty, m->nr_regions);
+	m->nr_dirty = 0;
+	m->restoring = true;
+	m->restore_cursor = 0;
+	m->copy_state = CIMREPL_COPY_STATE_UNSYNCHRONIZED;
+	m->run_total = m->nr_restore;
+	m->run_done = 0;
+	m->reported = 0;
+	spin_unlock_irq(&m->lock);
+	pr_info("cimrepl: mirror %s: restoring %llu regions onto %s\n",
+		m->dev->name, m->nr_restore, m->source->name);
+	cimrepl_volume_release_io(m->dev);
+	cimrepl_volume_release_io(m->source);
+	queue_work(m->wq, &m->copy_work);
+	cimrepl_mirror_notify(m, CIMREPL_EVENT_STATE_CHANGED);
+}
+
+/* Detach: the synchronization ends, the device stays over the target. */
+static void cimrepl_mirror_detach(struct cimrepl_mirror *m)
+{
+	struct cimrepl_volume *dev = m->dev;
+
+	cimrepl_mirror_notify(m, CIMREPL_EVENT_DELETED);
+	cimrepl_mirror_teardown(m);
+	cimrepl_nl_notify_volume(dev, CIMREPL_EVENT_STATE_CHANGED);
+}
+
+int cimrepl_mirror_apply(struct cimrepl_volume *vol, u16 op,
+			 struct netlink_ext_ack *extack)
+{
+	struct cimrepl_mirror *m = vol->mirror;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	switch (op) {
+	case CIMREPL_OP_FRACTURE:
+		cimrepl_mirror_stop(m, CIMREPL_COPY_STATE_FRACTURED);
+		return 0;
+	case CIMREPL_OP_SPLIT:
+		cimrepl_mirror_stop(m, CIMREPL_COPY_STATE_SPLIT);
+		return 0;
+	case CIMREPL_OP_SUSPEND:
+		cimrepl_mirror_stop(m, CIMREPL_COPY_STATE_SUSPENDED);
+		return 0;
+	case CIMREPL_OP_RESUME:
+	case CIMREPL_OP_RESYNC_REPLICA:
+		cimrepl_mirror_resync(m);
+		return 0;
+	case CIMREPL_OP_RESTORE_FROM_REPLICA:
+		cimrepl_mirror_restore(m);
+		return 0;
+	case CIMREPL_OP_DETACH:
+		cimrepl_mirror_detach(m);
+		return 0;
+	case CIMREPL_OP_RETURN_TO_RESOURCE_POOL:
+		return cimrepl_mirror_delete(vol, NULL, extack);
+	}
+	NL_SET_ERR_MSG(extack, "mirrors do not implement this operation");
+	return -EOPNOTSUPP;
+}
+
+int cimrepl_mirror_delete(struct cimrepl_volume *vol, const struct nlattr *attr,
+			  struct netlink_ext_ack *extack)
+{
+	struct cimrepl_mirror *m = vol->mirror;
+	int ret;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	ret = cimrepl_device_close_for_removal(vol);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the mirror device is open (a LIO backstore or another user holds it)");
+		return ret;
+	}
+	cimrepl_mirror_notify(m, CIMREPL_EVENT_DELETED);
+	cimrepl_mirror_teardown(m);
+	return cimrepl_device_remove(vol, attr, extack);
+}
+
+void cimrepl_mirror_set_throttle(struct cimrepl_volume *vol, u32 kib_per_sec)
+{
+	struct cimrepl_mirror *m = vol->mirror;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	WRITE_ONCE(m->throttle, kib_per_sec);
+	WRITE_ONCE(m->throttle_set, true);
+	mod_delayed_work(m->wq, &m->kick, 0);
+}
+
+int cimrepl_mirror_set_max_lag(struct cimrepl_volume *vol, u32 ms,
+			       const struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
+{
+	struct cimrepl_mirror *m = vol->mirror;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	if (m->mode != CIMREPL_MODE_ASYNCHRONOUS) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "only asynchronous mirrors have a lag to bound");
+		return -EINVAL;
+	}
+	if (!ms) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a lag bound of 0 ms would make every write wait: use a synchronous mirror");
+		return -EINVAL;
+	}
+	spin_lock_irq(&m->lock);
+	m->max_lag_ms = ms;
+	spin_unlock_irq(&m->lock);
+	queue_work(m->wq, &m->copy_work);
+	return 0;
+}
+
+bool cimrepl_mirror_blocks_restore(struct cimrepl_volume *vol)
+{
+	return vol->mirrored;
+}
+
+unsigned int cimrepl_mirror_count(struct cimrepl_pool *pool)
+{
+	struct cimrepl_volume *vol;
+	unsigned int n = 0;
+
+	list_for_each_entry(vol, &cimrepl_volumes, node)
+		if (vol->mirror && vol->mirror->pool == pool)
+			n++;
+	return n;
+}
+
+/* Re-assembly. */
+static int cimrepl_mirror_assemble_one(struct cimrepl_pool *pool,
+				       unsigned int slot,
+				       const struct nlattr *attr,
+				       struct netlink_ext_ack *extack)
+{
+	struct cimrepl_meta *meta = &pool->meta;
+	struct cimrepl_meta_snapshot *rec = &meta->snapshots[slot];
+	u16 state = le16_to_cpu(rec->copy_state);
+	struct cimrepl_volume *source, *dev;
+	struct cimrepl_mirror *m;
+	unsigned int block;
+	u64 chunk;
+	int ret;
+
+	if (!memchr(rec->name, 0, sizeof(rec->name)) ||
+	    !memchr(rec->origin, 0, sizeof(rec->origin))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "corrupt mirror record");
+		return -EINVAL;
+	}
+	source = cimrepl_volume_find(rec->origin);
+	if (!source || source->role != CIMREPL_ROLE_VOLUME || source->mirrored) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a mirror's source volume is not there (or has a mirror): create the volumes first");
+		return -ENOENT;
+	}
+	dev = cimrepl_volume_find(rec->name);
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a mirror's volume is not there: create it over the mirror's target first");
+		return -ENOENT;
+	}
+	if (dev->role != CIMREPL_ROLE_VOLUME || dev->origin || dev->replicas ||
+	    dev->mirrored || cimrepl_volume_open_count(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a mirror's volume is a replica, has replicas or is open: load the pool before exporting it");
+		return -EBUSY;
+	}
+	if (get_capacity(dev->disk) < get_capacity(source->disk)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a mirror's volume is smaller than its source");
+		return -EINVAL;
+	}
+	if (state != CIMREPL_COPY_STATE_SYNCHRONIZED &&
+	    state != CIMREPL_COPY_STATE_UNSYNCHRONIZED &&
+	    state != CIMREPL_COPY_STATE_FRACTURED &&
+	    state != CIMREPL_COPY_STATE_SPLIT &&
+	    state != CIMREPL_COPY_STATE_SUSPENDED &&
+	    state != CIMREPL_COPY_STATE_BROKEN) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "corrupt mirror record");
+		return -EINVAL;
+	}
+	m = cimrepl_mirror_new(source, dev, pool,
+			       le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_ASYNC ?
+			       CIMREPL_MODE_ASYNCHRONOUS : CIMREPL_MODE_SYNCHRONOUS);
+	if (!m)
+		return -ENOMEM;
+	m->slot = slot;
+	m->seq = le32_to_cpu(rec->seq);
+	m->created_ns = le64_to_cpu(rec->created_ns);
+
+	/* its log chunks, in log order */
+	for (block = 0; block < m->nr_log_chunks; block++)
+		m->log_chunks[block] = U64_MAX;
+	for (chunk = 0; chunk < cimrepl_meta_nr_chunks(meta); chunk++) {
+		struct cimrepl_meta_chunk *crec = &meta->chunks[chunk];
+		u64 index = le64_to_cpu(crec->origin_chunk);
+
+		if (!(le32_to_cpu(crec->flags) & CIMREPL_META_CHUNK_MIRROR_LOG) ||
+		    le32_to_cpu(crec->from_seq) != m->seq)
+			continue;
+		if (index < m->nr_log_chunks)
+			m->log_chunks[index] = chunk;
+	}
+	ret = 0;
+	for (block = 0; block < m->nr_log_chunks; block++)
+		if (m->log_chunks[block] == U64_MAX)
+			ret = -EINVAL;
+	for (block = 0; block < m->nr_log_blocks && !ret; block++) {
+		ret = cimrepl_mirror_read_log_block(m, block);
+		if (!ret)
+			bitmap_copy(cimrepl_mirror_block_bits(m->logged, block),
+				    m->log_image, CIMREPL_MIRROR_LOG_BITS);
+	}
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "cannot read a mirror's log");
+		cimrepl_mirror_free(m);
+		return ret;
+	}
+	/* bits past the source's end mean nothing */
+	bitmap_clear(m->logged, m->nr_regions,
+		     m->nr_log_blocks * CIMREPL_MIRROR_LOG_BITS - m->nr_regions);
+	bitmap_copy(m->log_next, m->logged, m->nr_regions);
+	bitmap_copy(m->dirty, m->logged, m->nr_regions);
+	m->nr_dirty = bitmap_weight(m->dirty, m->nr_regions);
+	if (state == CIMREPL_COPY_STATE_SYNCHRONIZED ||
+	    state == CIMREPL_COPY_STATE_UNSYNCHRONIZED) {
+		/* what the log holds may differ: copy it again */
+		state = m->nr_dirty ? CIMREPL_COPY_STATE_UNSYNCHRONIZED :
+			CIMREPL_COPY_STATE_SYNCHRONIZED;
+		m->progress = CIMREPL_PROGRESS_RESYNCING;
+		m->run_total = m->nr_dirty;
+	}
+	m->copy_state = state;
+	if (state == CIMREPL_COPY_STATE_BROKEN)
+		m->error = -EIO;
+
+	cimrepl_volume_hold_io(source);
+	cimrepl_volume_hold_io(dev);
+	/* a mirror is as large as its source, whatever its target's size */
+	set_capacity_and_notify(dev->disk, get_capacity(source->disk));
+	cimrepl_mirror_attach(m);
+	cimrepl_volume_release_io(dev);
+	cimrepl_volume_release_io(source);
+	cimrepl_mirror_start(m);
+	pr_info("cimrepl: mirror %s of %s re-assembled, %llu regions to copy\n",
+		dev->name, source->name, m->nr_dirty);
+	return 0;
+}
+
+void cimrepl_mirror_disassemble(struct cimrepl_pool *pool)
+{
+	struct cimrepl_volume *vol;
+	struct cimrepl_mirror *m;
+
+	list_for_each_entry(vol, &cimrepl_volumes, node) {
+		m = vol->mirror;
+		if (!m || m->pool != pool)
+			continue;
+		/* in memory only: the pool keeps the record and the log */
+		cimrepl_volume_hold_io(m->source);
+		cimrepl_volume_hold_io(vol);
+		cimrepl_mirror_quiesce(m);
+		m->source->mirrored = NULL;
+		m->source->replicas--;
+		vol->mirror = NULL;
+		vol->role = CIMREPL_ROLE_VOLUME;
+		pool->users--;
+		cimrepl_volume_release_io(vol);
+		cimrepl_volume_release_io(m->source);
+		cimrepl_mirror_free(m);
+	}
+}
+
+int cimrepl_mirror_assemble(struct cimrepl_pool *pool,
+			    const struct nlattr *attr,
+			    struct netlink_ext_ack *extack)
+{
+	struct cimrepl_meta *meta = &pool->meta;
+	unsigned int i;
+	u64 chunk;
+	int ret = 0;
+
+	lockdep_assert_held(&cimrepl_config_lock);
+	for (i = 0; i < CIMREPL_META_SNAPSHOTS && !ret; i++)
+		if (meta->snapshots[i].seq &&
+		    le16_to_cpu(meta->snapshots[i].flags) & CIMREPL_META_SNAP_MIRROR)
+			ret = cimrepl_mirror_assemble_one(pool, i, attr, extack);
+	if (ret) {
+		cimrepl_mirror_disassemble(pool);
+		return ret;
+	}
+
+	/* log chunks of a mirror whose record never made it, or is gone */
+	mutex_lock(&meta->lock);
+	for (chunk = 0; chunk < cimrepl_meta_nr_chunks(meta); chunk++) {
+		struct cimrepl_meta_chunk *crec = &meta->chunks[chunk];
+		u32 seq = le32_to_cpu(crec->from_seq);
+		bool owned = false;
+
+		if (!seq || !(le32_to_cpu(crec->flags) & CIMREPL_META_CHUNK_MIRROR_LOG))
+			continue;
+		for (i = 0; i < CIMREPL_META_SNAPSHOTS && !owned; i++)
+			owned = le32_to_cpu(meta->snapshots[i].seq) == seq &&
+				(le16_to_cpu(meta->snapshots[i].flags) &
+				 CIMREPL_META_SNAP_MIRROR);
+		if (owned)
+			continue;
+		cimrepl_pool_free_chunk(pool, chunk);
+		cimrepl_meta_write_chunk(meta, chunk);
+	}
+	mutex_unlock(&meta->lock);
+	return 0;
+}
