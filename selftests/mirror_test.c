@@ -669,7 +669,7 @@ TEST_F_TIMEOUT(mirror, writes_follow_and_the_mirror_device_refuses_them, 120)
 		EXPECT_EQ(0, check_pattern(tgt, SOURCE_BYTES - MIB, MIB, PAT_C));
 	}
 	/* and, one after the other, 4 KiB writes each checked at once */
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < 12; i++) {	/* (regions 2 to 46) */
 		off_t off = region(4 * i + 2, (i % 4) * 4096);
 
 		ASSERT_EQ(0, write_4k("/dev/cimrepl/o0", off, PAT_D));
