@@ -18,7 +18,7 @@
 #      a split mid-stream: the mirror's LUN holds exactly a prefix of the
 #      history, with every write acknowledged before the split and none
 #      from after it returned; a fracture mid-stream: a prefix too. The
-#      asynchronous mirror's target sits under dm-delay (100 ms a write),
+#      asynchronous mirror's target sits under dm-delay (50 ms a write),
 #      so that its backlog is not empty when the operation comes.
 #
 # Run as root inside the test VM:
@@ -212,7 +212,7 @@ delayed=
 	pl=$(new_loop "$tmp/pool.img" 16) && loops="$loops $pl" &&
 	if modprobe dm-delay 2>/dev/null &&
 	   DM_DISABLE_UDEV=1 dmsetup create --noudevsync "$slow" --table \
-		"0 $((span * 2048)) delay $tA 0 0 $tA 0 100"; then
+		"0 $((span * 2048)) delay $tA 0 0 $tA 0 50"; then
 		tA=/dev/mapper/$slow delayed=1
 	fi &&
 	dd if=/dev/urandom of="$sS" bs=1M count="$span" oflag=direct status=none &&
@@ -390,7 +390,7 @@ stamped_run()
 # 10. Split mid-stream: the mirror holds exactly the history up to some
 # write S, lo <= S <= hi + 16 (the writer reports every 16th), and
 # the source the whole history.
-"$ctl" kernel sync set "$mirA" --max-lag 5000 >"$tmp/out" 2>&1 ||
+"$ctl" kernel sync set "$mirA" --max-lag 1000 >"$tmp/out" 2>&1 ||
 	ktap_print_msg "sync set --max-lag: $(cat "$tmp/out")"
 zero_area "$va_sd" 4 && wait_caught_up "$mirA"
 stamped_run 4 split
