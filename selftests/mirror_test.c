@@ -17,8 +17,12 @@
  * /tmp (tmpfs) and one dm device over a loop device, so this test leaves
  * the brd disks to the others.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "cimrepl_nl.h"
@@ -53,44 +57,79 @@ static int sh(const char *fmt, ...)
 	return system(cmd);
 }
 
+/*
+ * Loop devices are made and dropped with ioctls, not losetup: every
+ * process spawned costs up to a second on a loaded TCG guest, and each test
+ * would spawn dozens.
+ */
+
 /* A loop device over a new file of @mib MiB in /tmp; its path in @dev. */
 static int make_loop(const char *file, int mib, char *dev, size_t len)
 {
-	char cmd[256];
-	FILE *p;
-	int fd, ok;
+	char path[64];
+	int ctl, fd, loop, n, ret = -1;
 
-	snprintf(cmd, sizeof(cmd), "/tmp/%s", file);
-	unlink(cmd);
-	fd = open(cmd, O_CREAT | O_EXCL | O_WRONLY, 0600);
+	snprintf(path, sizeof(path), "/tmp/%s", file);
+	unlink(path);
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
 	if (fd < 0)
 		return -1;
-	ok = !ftruncate(fd, (off_t)mib * MIB);
+	ctl = open("/dev/loop-control", O_RDWR);
+	if (ftruncate(fd, (off_t)mib * MIB) || ctl < 0)
+		goto out;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	if (n < 0)
+		goto out;
+	snprintf(dev, len, "/dev/loop%d", n);
+	loop = open(dev, O_RDWR);
+	if (loop < 0)
+		goto out;
+	ret = ioctl(loop, LOOP_SET_FD, fd) ? -1 : 0;
+	close(loop);
+out:
+	if (ctl >= 0)
+		close(ctl);
 	close(fd);
-	if (!ok)
-		return -1;
-	snprintf(cmd, sizeof(cmd), "losetup -f --show /tmp/%s", file);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	ok = fgets(dev, len, p) != NULL;
-	pclose(p);
-	if (!ok)
-		return -1;
-	dev[strcspn(dev, "\n")] = '\0';
-	return 0;
+	return ret;
 }
 
 /* Detach every loop device over /tmp/@file and remove the file. */
 static void drop_loop(const char *file)
 {
-	char path[64];
+	char path[64], attr[320], backing[PATH_MAX], dev[300];
+	struct dirent *d;
+	DIR *dir;
 
 	snprintf(path, sizeof(path), "/tmp/%s", file);
 	if (access(path, F_OK))
-		return;		/* (spawning shells is slow under TCG) */
-	sh("losetup -j /tmp/%s 2>/dev/null | cut -d: -f1 | xargs -r losetup -d; rm -f /tmp/%s",
-	   file, file);
+		return;
+	dir = opendir("/sys/block");
+	while (dir && (d = readdir(dir))) {
+		FILE *f;
+		int ok, fd;
+
+		if (strncmp(d->d_name, "loop", 4))
+			continue;
+		snprintf(attr, sizeof(attr), "/sys/block/%s/loop/backing_file",
+			 d->d_name);
+		f = fopen(attr, "r");
+		if (!f)
+			continue;
+		ok = fgets(backing, sizeof(backing), f) != NULL;
+		fclose(f);
+		backing[strcspn(backing, "\n")] = '\0';
+		if (!ok || strcmp(backing, path))
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", d->d_name);
+		fd = open(dev, O_RDONLY);
+		if (fd >= 0) {
+			ioctl(fd, LOOP_CLR_FD);
+			close(fd);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	unlink(path);
 }
 
 static int volume_cmd(struct nlt_sock *s, struct nlt_msg *m, uint8_t cmd,
