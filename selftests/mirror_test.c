@@ -1254,9 +1254,8 @@ TEST_F_TIMEOUT(mirror_req, a_source_has_one_mirror, 120)
 {
 	struct nlt_sock *s = &self->b.s;
 	struct nlt_msg *m = &self->b.m;
-	const struct elem second = { "o0", "m1", NULL, "p0" };
+	struct elem e = { "o0", "m1", NULL, "p0" };	/* a second mirror */
 	char tgt1[32] = "";
-	struct elem e = second;
 	int volumes;
 
 	NEED_ENGINE();
