@@ -28,10 +28,11 @@ XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS = $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 # The CIM-XML front door's HTTP transport: the server (libmicrohttpd,
 # passwords checked with libcrypt) and cimreplctl's client (libcurl).
-HTTPD_SRC := ctl/httpd.c ctl/cimclient.c
-HTTPD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd libcurl libcrypt 2>/dev/null)
-HTTPD_LIBS = $(shell pkg-config --libs libmicrohttpd libcurl libcrypt 2>/dev/null) \
-	-lcrypt -lpthread
+# TLS (GnuTLS, the certificate checks of ctl/tls.c) and PAM (ctl/auth_pam.c).
+HTTPD_SRC := ctl/httpd.c ctl/cimclient.c ctl/tls.c ctl/auth_pam.c
+HTTPD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd libcurl libcrypt gnutls 2>/dev/null)
+HTTPD_LIBS = $(shell pkg-config --libs libmicrohttpd libcurl libcrypt gnutls 2>/dev/null) \
+	-lcrypt -lpam -lpthread
 
 CTL_COMMON := ctl/kernel.c ctl/cimvalues.c
 CTL_HEADERS := $(wildcard ctl/*.h) uapi/linux/cimrepl.h
@@ -42,7 +43,9 @@ SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_tes
 	selftests/seqwriter
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
-	tests/unit/lio_test
+	tests/unit/lio_test tests/unit/replargs_test tests/unit/syncops_test \
+	tests/unit/discovery_test tests/unit/httpd_tls_test tests/unit/indication_test \
+	tests/unit/export_test tests/unit/store_indication_test
 
 .PHONY: all setup module userspace selftests unit check demo \
 	checkpatch install clean bench fuzz
@@ -72,7 +75,8 @@ userspace: ctl/cimreplctl ctl/cimrepld
 
 # The CLI: `kernel` commands over netlink, the others a CIM-XML client of
 # cimrepld (libxml2 codec, libcurl transport).
-CTL_CIM_SRC := ctl/cimcmds.c ctl/clireq.c ctl/cim.c ctl/cimxml.c ctl/cimclient.c
+CTL_CIM_SRC := ctl/cimcmds.c ctl/clireq.c ctl/cim.c ctl/cimxml.c ctl/cimclient.c \
+	ctl/synccmds.c ctl/syncreq.c ctl/syncops.c ctl/capscmd.c
 CTL_CIM_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libcurl 2>/dev/null)
 CTL_CIM_LIBS = $(shell pkg-config --libs libxml-2.0 libcurl 2>/dev/null)
 
@@ -81,14 +85,22 @@ ctl/cimreplctl: ctl/cimreplctl.c $(CTL_CIM_SRC) $(CTL_COMMON) $(CTL_HEADERS) \
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(CTL_CIM_CFLAGS) -o $@ ctl/cimreplctl.c \
 		$(CTL_CIM_SRC) $(CTL_COMMON) $(NL_LIBS) $(CTL_CIM_LIBS)
 
+# What clients discover: capabilities, interop profiles, associations.
+DISCOVERY_SRC := ctl/capabilities.c ctl/classes_discovery.c ctl/interop.c \
+	ctl/assoc.c ctl/assocfilter.c
+
 # The daemon: CIM-XML codec (libxml2), store (SQLite), LIO, pools, the
 # provider and the HTTP front door.
 DAEMON_SRC := ctl/cim.c ctl/cimxml.c ctl/store.c ctl/lio.c ctl/pools.c \
+	ctl/replargs.c ctl/blockpool.c ctl/dmlinear.c \
 	ctl/catalog.c ctl/replicate.c ctl/model.c ctl/classes.c ctl/provider.c \
-	ctl/httpd.c
-DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd 2>/dev/null)
-DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 2>/dev/null) \
-	-lcrypt -lpthread
+	ctl/httpd.c ctl/syncops.c ctl/modify.c ctl/syncmethods.c $(DISCOVERY_SRC) \
+	ctl/tls.c ctl/auth_pam.c \
+	ctl/cql.c ctl/cimxml_export.c ctl/export.c ctl/indications.c \
+	ctl/subscriptions.c ctl/subscription_ops.c
+DAEMON_CFLAGS = $(shell pkg-config --cflags libxml-2.0 libmicrohttpd gnutls libcurl 2>/dev/null)
+DAEMON_LIBS = $(shell pkg-config --libs libxml-2.0 libmicrohttpd sqlite3 devmapper gnutls libcurl 2>/dev/null) \
+	-lcrypt -lpam -lpthread
 
 ctl/cimrepld: ctl/cimrepld.c $(DAEMON_SRC) $(CTL_COMMON) $(CTL_HEADERS) $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) $(DAEMON_CFLAGS) -o $@ ctl/cimrepld.c \
@@ -107,9 +119,33 @@ tests/unit/store_test: tests/unit/store_test.c ctl/store.c ctl/store.h $(SETUP_S
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		-o $@ $< ctl/store.c -lsqlite3
 
+tests/unit/store_indication_test: tests/unit/store_indication_test.c ctl/store.c \
+		ctl/store.h $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		-o $@ $< ctl/store.c -lsqlite3
+
 tests/unit/httpd_test: tests/unit/httpd_test.c $(HTTPD_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
+
+tests/unit/httpd_tls_test: tests/unit/httpd_tls_test.c $(HTTPD_SRC) $(CTL_HEADERS) \
+		$(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(HTTPD_CFLAGS) -o $@ $< $(HTTPD_SRC) $(HTTPD_LIBS)
+
+# Indications: the filter query subset and the export request.
+tests/unit/indication_test: tests/unit/indication_test.c ctl/cql.c \
+		ctl/cimxml_export.c $(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/cql.c ctl/cimxml_export.c $(CIMXML_SRC) \
+		$(XML_LIBS)
+
+# Indication delivery against a loopback listener.
+tests/unit/export_test: tests/unit/export_test.c ctl/export.c ctl/cimxml_export.c \
+		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/export.c ctl/cimxml_export.c \
+		$(CIMXML_SRC) $(XML_LIBS) -lcurl -lpthread
 
 # The codec's tests, and the fuzz corpus replayed without libFuzzer.
 tests/unit/cimxml_test: tests/unit/cimxml_test.c $(CIMXML_SRC) $(CTL_HEADERS) \
@@ -123,6 +159,28 @@ tests/unit/clireq_test: tests/unit/clireq_test.c ctl/clireq.c ctl/cimvalues.c \
 	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
 		$(XML_CFLAGS) -o $@ $< ctl/clireq.c ctl/cimvalues.c $(CIMXML_SRC) \
 		$(XML_LIBS)
+
+# cimrepld's CreateListReplica parameters into a replicate request.
+tests/unit/replargs_test: tests/unit/replargs_test.c ctl/replargs.c \
+		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/replargs.c $(CIMXML_SRC) $(XML_LIBS)
+
+# The rules of the Modify*Synchronization methods and cimreplctl's
+# `sync modify` / `sync list --filter` requests.
+tests/unit/syncops_test: tests/unit/syncops_test.c ctl/syncops.c ctl/syncreq.c \
+		ctl/clireq.c ctl/cimvalues.c $(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) -o $@ $< ctl/syncops.c ctl/syncreq.c ctl/clireq.c \
+		ctl/cimvalues.c $(CIMXML_SRC) $(XML_LIBS)
+
+# Association filters and capabilities (what clients discover).
+DISCOVERY_TEST_SRC := ctl/assocfilter.c ctl/capabilities.c ctl/classes.c \
+	ctl/classes_discovery.c ctl/interop.c $(CIMXML_SRC)
+tests/unit/discovery_test: tests/unit/discovery_test.c $(DISCOVERY_TEST_SRC) \
+		$(CTL_HEADERS) $(SETUP_STAMP)
+	$(CC) $(USER_CFLAGS) -Wno-missing-prototypes $(SAN_CFLAGS) $(KSFT_CFLAGS) \
+		$(XML_CFLAGS) $(NL_CFLAGS) -o $@ $< $(DISCOVERY_TEST_SRC) $(XML_LIBS)
 
 tests/unit/cimxml_corpus_test: tests/fuzz/replay.c tests/fuzz/cimxml_fuzz.c \
 		$(CIMXML_SRC) $(CTL_HEADERS) $(SETUP_STAMP)
@@ -190,6 +248,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man8/cimreplctl.8
 	install -D -m 0644 scripts/cimrepld.service \
 		$(DESTDIR)/lib/systemd/system/cimrepld.service
+	install -D -m 0644 scripts/pam.d/cimrepld $(DESTDIR)/etc/pam.d/cimrepld
 	install -D -m 0644 Documentation/cimrepld.rst \
 		$(DESTDIR)$(PREFIX)/share/doc/cimrepl/cimrepld.rst
 

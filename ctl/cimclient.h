@@ -27,6 +27,13 @@ struct cim_client_config {
 	const char *unix_path;	/* NULL: CIM_CLIENT_UNIX_PATH */
 	const char *user;	/* HTTP Basic, with @url only */
 	const char *password;
+	/*
+	 * https:// URLs: the server's certificate is verified against @cacert
+	 * (a PEM file of CA certificates; NULL: the system's store) and must
+	 * name the URL's host, unless @insecure (no verification at all).
+	 */
+	const char *cacert;
+	bool insecure;
 	long timeout_s;		/* whole call; 0: no limit (a wait can be long) */
 };
 

@@ -26,9 +26,10 @@
 #include "cimvalues.h"
 #include "cimxml.h"
 #include "clireq.h"
+#include "syncops.h"
 
 /* Return codes of CreateListReplica and its kin (ReturnCode ValueMap). */
-static const char *return_code_name(uint64_t rc)
+const char *return_code_name(uint64_t rc)
 {
 	switch (rc) {
 	case 0: return "Completed with No Error";
@@ -153,6 +154,11 @@ out:
 	free(object);
 	cim_client_reply_free(&http);
 	return reply;
+}
+
+struct cimxml_reply *cim_call(const struct cim_request *req, const char *what)
+{
+	return call(req, what);
 }
 
 /* EnumerateInstances of @classname; NULL (said why) on failure. */
@@ -464,6 +470,7 @@ static json_object *sync_json(const struct cim_instance *inst)
 	json_add_named(o, inst, "sync_type", "SyncType", &cim_sync_type_map);
 	json_add_named(o, inst, "mode", "Mode", &cim_mode_map);
 	json_add_named(o, inst, "copy_state", "CopyState", &cim_copy_state_map);
+	json_add_named(o, inst, "copy_type", "CopyType", &cim_copy_type_map);
 	json_add_named(o, inst, "progress_status", "ProgressStatus",
 		       &cim_progress_status_map);
 	json_add_u64(o, inst, "percent_synced", "PercentSynced");
@@ -477,15 +484,19 @@ int sync_list_cim_cmd(int argc, char **argv)
 	char b1[16], b2[16], b3[16], b4[16], pct[16], when[32];
 	struct cimxml_reply *reply;
 	json_object *array = NULL;
+	struct relationship_filter filter;
 	uint64_t n;
 	size_t i;
 
-	(void)argv;
-	if (no_arguments(argc, "sync list"))
+	if (sync_list_filter_parse(argc, argv, &filter))
 		return EXIT_USAGE;
 	reply = enumerate(CLI_CLASS_SYNC, "sync list");
 	if (!reply)
 		return EXIT_FAILURE;
+	if (!sync_list_filter(&filter, reply)) {
+		cimxml_reply_free(reply);
+		return EXIT_FAILURE;
+	}
 	if (json_output)
 		array = json_object_new_array();
 	else
@@ -556,6 +567,9 @@ int sync_show_cim_cmd(int argc, char **argv)
 	printf("%-16s%s\n", "ProgressStatus",
 	       named_cell(inst, "ProgressStatus", &cim_progress_status_map, buf,
 			  sizeof(buf)));
+	printf("%-16s%s\n", "CopyType",
+	       named_cell(inst, "CopyType", &cim_copy_type_map, buf,
+			  sizeof(buf)));
 	if (prop_u64(inst, "PercentSynced", &n))
 		printf("%-16s%" PRIu64 "%%\n", "PercentSynced", n);
 	printf("%-16s%s\n", "established",
@@ -571,7 +585,7 @@ int sync_show_cim_cmd(int argc, char **argv)
 /* job: CIM_ConcreteJob */
 
 /* "7" for "cimrepl:job:7"; the InstanceID as it is otherwise. */
-static const char *short_job_id(const char *instance_id)
+const char *short_job_id(const char *instance_id)
 {
 	if (instance_id &&
 	    !strncmp(instance_id, CLI_JOB_PREFIX, strlen(CLI_JOB_PREFIX)))
@@ -839,7 +853,7 @@ int job_wait_cmd(int argc, char **argv)
 /* replica create: CIM_ReplicationService.CreateListReplica */
 
 /* The path of the one CIM_ReplicationService, into @out. */
-static bool find_service(struct cim_path *out, const char *what)
+bool find_service(struct cim_path *out, const char *what)
 {
 	struct cimxml_reply *reply;
 	struct cim_request *req;

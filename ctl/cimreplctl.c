@@ -55,6 +55,7 @@ static void usage(FILE *out)
 		"  job show ID                          one job\n"
 		"  job wait ID [--timeout SEC]          wait for a job to end\n"
 		"  pool list                            every CIM_StoragePool\n"
+		"  capabilities [show]                  what the service supports\n"
 		"\n"
 		"The module itself (netlink; no SMI-S method, or diagnostics):\n"
 		"  kernel info                          the module's API version and capabilities\n"
@@ -95,7 +96,10 @@ static void usage(FILE *out)
 		"  -j, --json          print JSON instead of a table\n"
 		"  -s, --socket PATH   cimrepld's UNIX socket (default " CIM_CLIENT_UNIX_PATH ")\n"
 		"  -u, --url URL       cimrepld over HTTP: http://user:password@host:port\n"
-		"                      (the password may come from $CIMREPL_PASSWORD)\n"
+		"                      (the password may come from $CIMREPL_PASSWORD);\n"
+		"                      https://... for cimrepld's TLS port (5989)\n"
+		"      --cacert FILE   https: trust the CA certificates in FILE (PEM)\n"
+		"      --insecure      https: do not verify the server's certificate\n"
 		"  -h, --help          print this help\n"
 		"  -V, --version       print the version\n"
 		"\n"
@@ -1333,10 +1337,12 @@ static const struct command commands[] = {
 	{ "storage", "show", storage_show_cmd },
 	{ "sync", "list", sync_list_cim_cmd },
 	{ "sync", "show", sync_show_cim_cmd },
+	{ "sync", "modify", sync_modify_cim_cmd },
 	{ "job", "list", job_list_cmd },
 	{ "job", "show", job_show_cmd },
 	{ "job", "wait", job_wait_cmd },
 	{ "pool", "list", pool_list_cim_cmd },
+	{ "capabilities", "show", capabilities_show_cmd },
 	/* short aliases of `kernel volume ...` */
 	{ "volume", "create", volume_create_cmd },
 	{ "volume", "delete", volume_delete_cmd },
@@ -1404,6 +1410,8 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "url", required_argument, NULL, 'u' },
+		{ "cacert", required_argument, NULL, 'C' },
+		{ "insecure", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -1428,6 +1436,12 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'C':
+			client_config.cacert = optarg;
+			break;
+		case 'k':
+			client_config.insecure = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;
@@ -1447,6 +1461,12 @@ int main(int argc, char **argv)
 		argv++;
 		if (argc >= 1 && !strcmp(argv[0], "info"))
 			return kernel_info_cmd(argc - 1, argv + 1);
+	}
+	if (!kernel && argc == 1 && !strcmp(argv[0], "capabilities")) {
+		static char *show[] = { "capabilities", "show", NULL };
+
+		argc = 2;	/* `capabilities` is `capabilities show` */
+		argv = show;
 	}
 	if (argc < 2) {
 		fprintf(stderr, "cimreplctl: missing %sOBJECT VERB (try --help)\n",

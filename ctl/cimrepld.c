@@ -28,9 +28,12 @@
 
 #include <linux/cimrepl.h>
 
+#include "blockpool.h"
 #include "cimvalues.h"
+#include "auth_pam.h"
 #include "daemon.h"
 #include "httpd.h"
+#include "indications.h"
 #include "kernel.h"
 #include "pools.h"
 #include "provider.h"
@@ -58,11 +61,25 @@ static void usage(FILE *out)
 		"                      credentials file exists)\n"
 		"  --no-tcp            no TCP listener\n"
 		"  --credentials FILE  users for HTTP Basic (default " CIM_HTTPD_CREDENTIALS ")\n"
+		"  --listen-tls ADDR:PORT  TLS (HTTPS) listener (default 127.0.0.1:5989\n"
+		"                      when the certificate file exists)\n"
+		"  --no-tls            no TLS listener\n"
+		"  --tls-cert FILE     PEM certificate (default " CIM_HTTPD_TLS_CERT ")\n"
+		"  --tls-key FILE      its PEM key, mode 0600 (default " CIM_HTTPD_TLS_KEY ")\n"
+		"  --auth file|pam     who checks HTTP Basic passwords on TCP and TLS:\n"
+		"                      the credentials file (default) or PAM\n"
+		"  --pam-service NAME  PAM service for --auth pam (default " AUTH_PAM_SERVICE ")\n"
+		"  --listener-cacert FILE  CA certificates (PEM) that https:// indication\n"
+		"                      listeners are verified with (default: the system's)\n"
 		"  --pool-size BYTES   size of the default pool's store (default 4 GiB,\n"
 		"                      sparse)\n"
 		"  --configfs DIR      LIO's configfs root (default /sys/kernel/config/target)\n"
 		"  --export-tpg TPG    export every new replica as a LUN of TPG\n"
 		"                      (FABRIC/WWN/tpgt_N, e.g. iscsi/iqn.../tpgt_1)\n"
+		"  --block-pool NAME=DEVICE[,store=BYTES]\n"
+		"                      a pool on a whole, unused block device (its data\n"
+		"                      is lost); repeatable; known pools come back\n"
+		"                      without it\n"
 		"  --check             verify the kernel module and exit\n");
 }
 
@@ -73,35 +90,44 @@ struct options {
 	char tcp_address[64];
 	int tcp_port;
 	bool tcp_given, no_tcp, check;
+	char tls_address[64];
+	int tls_port;
+	bool tls_given, no_tls;
+	const char *tls_cert, *tls_key;
+	enum cim_httpd_auth auth;
+	const char *pam_service;
+	const char *listener_cacert;
 	uint64_t pool_size;
 	const char *configfs;
 	const char *export_tpg;
+	struct blockpool_spec block_pools[8];
+	unsigned int n_block_pools;
 };
 
-static bool parse_listen(const char *text, struct options *o)
+/* ADDRESS:PORT into @address (64 bytes) and *@port_out. */
+static bool parse_listen(const char *text, char address[64], int *port_out)
 {
 	const char *colon = strrchr(text, ':');
 	char *end;
 	long port;
 
-	if (!colon || colon == text ||
-	    (size_t)(colon - text) >= sizeof(o->tcp_address))
+	if (!colon || colon == text || (size_t)(colon - text) >= 64)
 		return false;
 	port = strtol(colon + 1, &end, 10);
 	if (*end || port < 1 || port > 65535)
 		return false;
-	memcpy(o->tcp_address, text, colon - text);
-	o->tcp_address[colon - text] = '\0';
+	memcpy(address, text, colon - text);
+	address[colon - text] = '\0';
 	/* [::1]:5988 */
-	if (o->tcp_address[0] == '[') {
-		size_t n = strlen(o->tcp_address);
+	if (address[0] == '[') {
+		size_t n = strlen(address);
 
-		if (o->tcp_address[n - 1] != ']')
+		if (address[n - 1] != ']')
 			return false;
-		memmove(o->tcp_address, o->tcp_address + 1, n - 2);
-		o->tcp_address[n - 2] = '\0';
+		memmove(address, address + 1, n - 2);
+		address[n - 2] = '\0';
 	}
-	o->tcp_port = (int)port;
+	*port_out = (int)port;
 	return true;
 }
 
@@ -113,14 +139,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "no-tcp", no_argument, NULL, 'n' },
 		{ "credentials", required_argument, NULL, 'u' },
+		{ "listen-tls", required_argument, NULL, 'L' },
+		{ "no-tls", no_argument, NULL, 'N' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "auth", required_argument, NULL, 'a' },
+		{ "pam-service", required_argument, NULL, 'P' },
+		{ "listener-cacert", required_argument, NULL, 'A' },
 		{ "pool-size", required_argument, NULL, 'p' },
 		{ "configfs", required_argument, NULL, 'f' },
 		{ "export-tpg", required_argument, NULL, 'e' },
+		{ "block-pool", required_argument, NULL, 'b' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	char *end, err[512];
 	int c;
 
 	*o = (struct options) {
@@ -129,6 +163,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		.credentials = CIM_HTTPD_CREDENTIALS,
 		.tcp_address = CIM_HTTPD_TCP_ADDRESS,
 		.tcp_port = CIM_HTTPD_TCP_PORT,
+		.tls_address = CIM_HTTPD_TCP_ADDRESS,
+		.tls_port = CIM_HTTPD_TLS_PORT,
+		.tls_cert = CIM_HTTPD_TLS_CERT,
+		.tls_key = CIM_HTTPD_TLS_KEY,
+		.auth = CIM_HTTPD_AUTH_FILE,
+		.pam_service = AUTH_PAM_SERVICE,
 		.pool_size = DEFAULT_POOL_SIZE,
 	};
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -140,7 +180,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->socket = optarg;
 			break;
 		case 'l':
-			if (!parse_listen(optarg, o)) {
+			if (!parse_listen(optarg, o->tcp_address, &o->tcp_port)) {
 				fprintf(stderr, "cimrepld: --listen %s: want ADDRESS:PORT\n",
 					optarg);
 				return 2;
@@ -152,6 +192,45 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'u':
 			o->credentials = optarg;
+			break;
+		case 'L':
+			if (!parse_listen(optarg, o->tls_address, &o->tls_port)) {
+				fprintf(stderr, "cimrepld: --listen-tls %s: want ADDRESS:PORT\n",
+					optarg);
+				return 2;
+			}
+			o->tls_given = true;
+			break;
+		case 'N':
+			o->no_tls = true;
+			break;
+		case 'C':
+			o->tls_cert = optarg;
+			break;
+		case 'K':
+			o->tls_key = optarg;
+			break;
+		case 'a':
+			if (!strcmp(optarg, "file")) {
+				o->auth = CIM_HTTPD_AUTH_FILE;
+			} else if (!strcmp(optarg, "pam")) {
+				o->auth = CIM_HTTPD_AUTH_PAM;
+			} else {
+				fprintf(stderr, "cimrepld: --auth %s: file or pam\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'A':
+			o->listener_cacert = optarg;
+			break;
+		case 'P':
+			if (!optarg[0] || strchr(optarg, '/')) {
+				fprintf(stderr, "cimrepld: --pam-service %s: a name under /etc/pam.d\n",
+					optarg);
+				return 2;
+			}
+			o->pam_service = optarg;
 			break;
 		case 'p':
 			o->pool_size = strtoull(optarg, &end, 10);
@@ -166,6 +245,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			o->export_tpg = optarg;
+			break;
+		case 'b':
+			if (o->n_block_pools == sizeof(o->block_pools) /
+			    sizeof(o->block_pools[0])) {
+				fprintf(stderr, "cimrepld: --block-pool: at most %zu\n",
+					sizeof(o->block_pools) /
+					sizeof(o->block_pools[0]));
+				return 2;
+			}
+			if (!blockpool_parse_spec(optarg,
+					&o->block_pools[o->n_block_pools],
+					err, sizeof(err))) {
+				fprintf(stderr, "cimrepld: --block-pool %s\n", err);
+				return 2;
+			}
+			o->n_block_pools++;
 			break;
 		case 'c':
 			o->check = true;
@@ -251,7 +346,7 @@ static void reconcile(struct daemon *d)
 			r.target);
 		/* a target file is kept while its device still exists */
 		if (kernel_volume_get(d->kernel, r.target, &kv))
-			pools_free_target(r.target_file);
+			pools_free_target(d, &r);
 		store_replica_delete(d->store, r.target);
 	}
 	free(rc);
@@ -304,7 +399,11 @@ static void on_event(const struct kernel_event *ev, void *arg)
 			ev->source[0] ? " -> " : "", ev->target,
 			state ? ", CopyState " : "", state ? state : "");
 	pthread_mutex_lock(&d->lock);
+	/* a replica deleted directly: forget it, give back its target */
+	if (ev->event == CIMREPL_EVENT_DELETED)
+		reconcile(d);
 	refresh_jobs(d);
+	indications_kernel_event(d, ev);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -388,6 +487,11 @@ int main(int argc, char **argv)
 	}
 	provider.d = &d;
 	provider.wait_poll_ms = WAIT_POLL_MS;
+	if (indications_start(&d, &provider.lio, o.listener_cacert, err,
+			      sizeof(err))) {
+		fprintf(stderr, "cimrepld: indications: %s\n", err);
+		goto out;
+	}
 	if (o.export_tpg) {
 		char path[PATH_MAX];
 		struct stat st;
@@ -402,8 +506,16 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* the kernel is the truth; then the default pool is there */
+	/* the kernel is the truth; then the pools are there */
 	reconcile(&d);
+	blockpool_reconcile(&d);
+	for (r = 0; r < (int)o.n_block_pools; r++)
+		if (blockpool_add(&d, &provider.lio, &o.block_pools[r], err,
+				  sizeof(err))) {
+			fprintf(stderr, "cimrepld: --block-pool %s: %s\n",
+				o.block_pools[r].name, err);
+			goto out;
+		}
 	refresh_jobs(&d);
 	if (pools_default(&d, &pool, err, sizeof(err)) ||
 	    pools_bring_up(&d, &pool, err, sizeof(err)))
@@ -432,12 +544,23 @@ int main(int argc, char **argv)
 	cfg.credentials = o.credentials;
 	cfg.tcp_address = o.tcp_address;
 	cfg.tcp_port = o.tcp_port;
-	if (o.no_tcp || (!o.tcp_given && access(o.credentials, F_OK))) {
+	cfg.auth = o.auth;
+	cfg.pam_service = o.pam_service;
+	if (o.no_tcp || (!o.tcp_given && o.auth == CIM_HTTPD_AUTH_FILE &&
+			 access(o.credentials, F_OK))) {
 		if (!o.no_tcp)
 			fprintf(stderr, "cimrepld: no %s: not listening on TCP\n",
 				o.credentials);
 		cfg.tcp_port = 0;
 	}
+	cfg.tls_address = o.tls_address;
+	cfg.tls_port = o.tls_port;
+	cfg.tls_cert = o.tls_cert;
+	cfg.tls_key = o.tls_key;
+	if (o.no_tls || (!o.tls_given && access(o.tls_cert, F_OK)) ||
+	    (!o.tls_given && o.auth == CIM_HTTPD_AUTH_FILE &&
+	     access(o.credentials, F_OK)))
+		cfg.tls_port = 0;
 	httpd = cim_httpd_start(&cfg, provider_handle, &provider, err,
 				sizeof(err));
 	if (!httpd) {
@@ -460,6 +583,10 @@ int main(int argc, char **argv)
 		cfg.tcp_port ? " (TCP)" : "");
 	if (cfg.tcp_port)
 		fprintf(stderr, "cimrepld: TCP port %d\n", cim_httpd_tcp_port(httpd));
+	if (cfg.tls_port)
+		fprintf(stderr, "cimrepld: TLS port %d (%s), %s authentication\n",
+			cim_httpd_tls_port(httpd), cfg.tls_address,
+			o.auth == CIM_HTTPD_AUTH_PAM ? "PAM" : "credentials file");
 
 	for (;;) {
 		if (poll(fds, 2, -1) < 0) {
@@ -482,6 +609,7 @@ int main(int argc, char **argv)
 	d.stopping = true;
 out:
 	cim_httpd_stop(httpd);
+	indications_stop(&d);
 	kernel_close(events);
 	store_close(d.store);
 	kernel_close(d.kernel);

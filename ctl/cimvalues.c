@@ -32,6 +32,14 @@ static const struct cim_value_name modes[] = {
 };
 const struct cim_value_map cim_mode_map = MAP("Mode", modes);
 
+static const struct cim_value_name copy_types[] = {
+	{ CIMREPL_COPY_TYPE_ASYNC, "Async", "async" },
+	{ CIMREPL_COPY_TYPE_SYNC, "Sync", "sync" },
+	{ CIMREPL_COPY_TYPE_UNSYNC_ASSOC, "UnSyncAssoc", "unsync-assoc" },
+	{ CIMREPL_COPY_TYPE_UNSYNC_UNASSOC, "UnSyncUnAssoc", "unsync-unassoc" },
+};
+const struct cim_value_map cim_copy_type_map = MAP("CopyType", copy_types);
+
 static const struct cim_value_name copy_states[] = {
 	{ CIMREPL_COPY_STATE_INITIALIZED, "Initialized", "initialized" },
 	{ CIMREPL_COPY_STATE_UNSYNCHRONIZED, "Unsynchronized", "unsynchronized" },
@@ -109,6 +117,76 @@ static const struct cim_value_name operations[] = {
 	{ CIMREPL_OP_RESET_TO_ADAPTIVE, "Reset to Adaptive", "reset-to-adaptive" },
 };
 const struct cim_value_map cim_operation_map = MAP("Operation", operations);
+
+static const struct cim_value_name replication_types[] = {
+	{ CIMREPL_REPL_SYNC_MIRROR_LOCAL, "Synchronous Mirror Local", "sync-mirror-local" },
+	{ CIMREPL_REPL_ASYNC_MIRROR_LOCAL, "Asynchronous Mirror Local", "async-mirror-local" },
+	{ CIMREPL_REPL_SYNC_MIRROR_REMOTE, "Synchronous Mirror Remote", "sync-mirror-remote" },
+	{ CIMREPL_REPL_ASYNC_MIRROR_REMOTE, "Asynchronous Mirror Remote", "async-mirror-remote" },
+	{ CIMREPL_REPL_SYNC_SNAPSHOT_LOCAL, "Synchronous Snapshot Local", "sync-snapshot-local" },
+	{ CIMREPL_REPL_ASYNC_SNAPSHOT_LOCAL, "Asynchronous Snapshot Local", "async-snapshot-local" },
+	{ CIMREPL_REPL_SYNC_SNAPSHOT_REMOTE, "Synchronous Snapshot Remote", "sync-snapshot-remote" },
+	{ CIMREPL_REPL_ASYNC_SNAPSHOT_REMOTE, "Asynchronous Snapshot Remote", "async-snapshot-remote" },
+	{ CIMREPL_REPL_SYNC_CLONE_LOCAL, "Synchronous Clone Local", "sync-clone-local" },
+	{ CIMREPL_REPL_ASYNC_CLONE_LOCAL, "Asynchronous Clone Local", "async-clone-local" },
+	{ CIMREPL_REPL_SYNC_CLONE_REMOTE, "Synchronous Clone Remote", "sync-clone-remote" },
+	{ CIMREPL_REPL_ASYNC_CLONE_REMOTE, "Asynchronous Clone Remote", "async-clone-remote" },
+	{ CIMREPL_REPL_SYNC_TOKENIZED_CLONE_LOCAL, "Synchronous TokenizedClone Local", "sync-tokenized-clone-local" },
+	{ CIMREPL_REPL_ASYNC_TOKENIZED_CLONE_LOCAL, "Asynchronous TokenizedClone Local", "async-tokenized-clone-local" },
+	{ CIMREPL_REPL_SYNC_TOKENIZED_CLONE_REMOTE, "Synchronous TokenizedClone Remote", "sync-tokenized-clone-remote" },
+	{ CIMREPL_REPL_ASYNC_TOKENIZED_CLONE_REMOTE, "Asynchronous TokenizedClone Remote", "async-tokenized-clone-remote" },
+	{ CIMREPL_REPL_ADAPTIVE_MIRROR_LOCAL, "Adaptive Mirror Local", "adaptive-mirror-local" },
+	{ CIMREPL_REPL_ADAPTIVE_MIRROR_REMOTE, "Adaptive Mirror Remote", "adaptive-mirror-remote" },
+	{ CIMREPL_REPL_ADAPTIVE_SNAPSHOT_LOCAL, "Adaptive Snapshot Local", "adaptive-snapshot-local" },
+	{ CIMREPL_REPL_ADAPTIVE_SNAPSHOT_REMOTE, "Adaptive Snapshot Remote", "adaptive-snapshot-remote" },
+	{ CIMREPL_REPL_ADAPTIVE_CLONE_LOCAL, "Adaptive Clone Local", "adaptive-clone-local" },
+	{ CIMREPL_REPL_ADAPTIVE_CLONE_REMOTE, "Adaptive Clone Remote", "adaptive-clone-remote" },
+	{ CIMREPL_REPL_ADAPTIVE_TOKENIZED_CLONE_LOCAL, "Adaptive TokenizedClone Local", "adaptive-tokenized-clone-local" },
+	{ CIMREPL_REPL_ADAPTIVE_TOKENIZED_CLONE_REMOTE, "Adaptive TokenizedClone Remote", "adaptive-tokenized-clone-remote" },
+};
+const struct cim_value_map cim_replication_type_map =
+	MAP("SupportedReplicationTypes", replication_types);
+
+static const struct cim_value_name service_actions[] = {
+	{ CIMREPL_ACTION_CREATE_ELEMENT_REPLICA, "CreateElementReplica", "create-element-replica" },
+	{ CIMREPL_ACTION_CREATE_GROUP_REPLICA, "CreateGroupReplica", "create-group-replica" },
+	{ CIMREPL_ACTION_CREATE_SYNCHRONIZATION_ASPECT, "CreateSynchronizationAspect", "create-synchronization-aspect" },
+	{ CIMREPL_ACTION_MODIFY_REPLICA_SYNCHRONIZATION, "ModifyReplicaSynchronization", "modify-replica-synchronization" },
+	{ CIMREPL_ACTION_MODIFY_LIST_SYNCHRONIZATION, "ModifyListSynchronization", "modify-list-synchronization" },
+	{ CIMREPL_ACTION_MODIFY_SETTINGS_DEFINE_STATE, "ModifySettingsDefineState", "modify-settings-define-state" },
+	{ CIMREPL_ACTION_GET_AVAILABLE_TARGET_ELEMENTS, "GetAvailableTargetElements", "get-available-target-elements" },
+	{ CIMREPL_ACTION_GET_PEER_SYSTEMS, "GetPeerSystems", "get-peer-systems" },
+	{ CIMREPL_ACTION_GET_REPLICATION_RELATIONSHIPS, "GetReplicationRelationships", "get-replication-relationships" },
+	{ CIMREPL_ACTION_GET_SERVICE_ACCESS_POINTS, "GetServiceAccessPoints", "get-service-access-points" },
+	{ CIMREPL_ACTION_CREATE_LIST_REPLICA, "CreateListReplica", "create-list-replica" },
+	{ CIMREPL_ACTION_GET_REPLICATION_RELATIONSHIP_INSTANCES, "GetReplicationRelationshipInstances", "get-replication-relationship-instances" },
+};
+const struct cim_value_map cim_action_map =
+	MAP("SupportedSynchronousActions", service_actions);
+
+static const struct cim_value_name storage_objects[] = {
+	{ CIMREPL_STORAGE_OBJECT_STORAGE_VOLUME, "StorageVolume", "storage-volume" },
+	{ CIMREPL_STORAGE_OBJECT_LOGICAL_DISK, "LogicalDisk", "logical-disk" },
+	{ CIMREPL_STORAGE_OBJECT_REPLICATION_ENTITY, "ReplicationEntity", "replication-entity" },
+};
+const struct cim_value_map cim_storage_object_map =
+	MAP("SupportedStorageObjects", storage_objects);
+
+static const struct cim_value_name features[] = {
+	{ CIMREPL_FEATURE_SUSPENDS_SOURCE_IO, "Service suspends source I/O when necessary", "suspends-source-io" },
+	{ CIMREPL_FEATURE_TARGET_SHALL_NOT_BE_SUPPLIED, "TargetElement shall not be supplied", "no-target-element" },
+	{ CIMREPL_FEATURE_TARGET_GOAL_SHALL_NOT_BE_SUPPLIED, "TargetGoal shall not be supplied", "no-target-goal" },
+	{ CIMREPL_FEATURE_CLIENT_SUPPLIES_ELEMENT_NAME, "Client can supply target ElementName", "element-name" },
+};
+const struct cim_value_map cim_feature_map = MAP("Features", features);
+
+static const struct cim_value_name list_features[] = {
+	{ CIMREPL_LIST_FEATURE_SUPPORTED, "List is supported", "list" },
+	{ CIMREPL_LIST_FEATURE_SEQUENTIAL_CONSISTENCY, "Sequential consistency", "sequential-consistency" },
+	{ CIMREPL_LIST_FEATURE_NO_CONSISTENCY, "No consistency", "no-consistency" },
+};
+const struct cim_value_map cim_list_feature_map =
+	MAP("GroupFeatures", list_features);
 
 static const struct cim_value_name *find(const struct cim_value_map *map,
 					 int value)

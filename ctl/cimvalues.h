@@ -23,9 +23,16 @@ struct cim_value_map {
 
 extern const struct cim_value_map cim_sync_type_map;
 extern const struct cim_value_map cim_mode_map;
+extern const struct cim_value_map cim_copy_type_map;
 extern const struct cim_value_map cim_copy_state_map;
 extern const struct cim_value_map cim_progress_status_map;
 extern const struct cim_value_map cim_operation_map;
+/* CIM_ReplicationServiceCapabilities and its methods */
+extern const struct cim_value_map cim_replication_type_map;
+extern const struct cim_value_map cim_action_map;
+extern const struct cim_value_map cim_storage_object_map;
+extern const struct cim_value_map cim_feature_map;
+extern const struct cim_value_map cim_list_feature_map;
 
 /* The standard's name of @value, or NULL when @value is not in the map. */
 const char *cim_value_name(const struct cim_value_map *map, int value);

@@ -108,6 +108,41 @@ static const struct cim_parameter create_element_replica[] = {
 	PARAM("ErrorDescription", STRING, q_description_out),
 };
 
+/* Modify*Synchronization and GetReplicationRelationships (syncmethods.c) */
+static const struct cim_parameter modify_list_synchronization[] = {
+	PARAM("Operation", UINT16, q_in),
+	PARAMRA("Synchronization", "CIM_Synchronized", q_in),
+	PARAM("ReplicationSettingData", STRING, q_setting),
+	PARAMR("Job", CLASS_JOB, q_out),
+	PARAMRA("SettingsState", "CIM_SettingsDefineState", q_out),
+	PARAM("Force", BOOLEAN, q_in),
+	PARAM("WaitForCopyState", UINT16, q_in),
+	PARAM("ErrorDescription", STRING, q_description_out),
+};
+
+static const struct cim_parameter modify_replica_synchronization[] = {
+	PARAM("Operation", UINT16, q_in),
+	PARAMR("Synchronization", "CIM_Synchronized", q_in),
+	PARAM("ReplicationSettingData", STRING, q_setting),
+	PARAMRA("SyncPair", CLASS_SYNC, q_in),
+	PARAMR("Job", CLASS_JOB, q_out),
+	PARAMR("SettingsState", "CIM_SettingsDefineState", q_out),
+	PARAM("Force", BOOLEAN, q_in),
+	PARAM("WaitForCopyState", UINT16, q_in),
+	PARAM("ErrorDescription", STRING, q_description_out),
+};
+
+static const struct cim_parameter get_replication_relationships[] = {
+	PARAM("Type", UINT16, q_in),
+	PARAM("SyncType", UINT16, q_in),
+	PARAM("Mode", UINT16, q_in),
+	PARAM("Locality", UINT16, q_in),
+	PARAM("CopyState", UINT16, q_in),
+	PARAMR("Job", CLASS_JOB, q_out),
+	PARAMRA("Synchronizations", "CIM_Synchronized", q_out),
+	PARAM("ErrorDescription", STRING, q_description_out),
+};
+
 static const struct cim_method service_methods[] = {
 	{ .name = "CreateListReplica", .return_type = CIM_TYPE_UINT32,
 	  .class_origin = CLASS_SERVICE,
@@ -117,6 +152,18 @@ static const struct cim_method service_methods[] = {
 	  .class_origin = CLASS_SERVICE,
 	  .parameters = create_element_replica,
 	  .n_parameters = N(create_element_replica) },
+	{ .name = "ModifyListSynchronization", .return_type = CIM_TYPE_UINT32,
+	  .class_origin = CLASS_SERVICE,
+	  .parameters = modify_list_synchronization,
+	  .n_parameters = N(modify_list_synchronization) },
+	{ .name = "ModifyReplicaSynchronization", .return_type = CIM_TYPE_UINT32,
+	  .class_origin = CLASS_SERVICE,
+	  .parameters = modify_replica_synchronization,
+	  .n_parameters = N(modify_replica_synchronization) },
+	{ .name = "GetReplicationRelationships", .return_type = CIM_TYPE_UINT32,
+	  .class_origin = CLASS_SERVICE,
+	  .parameters = get_replication_relationships,
+	  .n_parameters = N(get_replication_relationships) },
 };
 
 static const struct cim_property_decl service_props[] = {
@@ -125,16 +172,6 @@ static const struct cim_property_decl service_props[] = {
 	KEY("CreationClassName", STRING), KEY("Name", STRING),
 	PROP("EnabledState", UINT16), PROP("RequestedState", UINT16),
 	PROP("Started", BOOLEAN), PROP("PrimaryOwnerName", STRING),
-};
-
-static const struct cim_property_decl capabilities_props[] = {
-	KEY("InstanceID", STRING), MANAGED_ELEMENT,
-	PROPA("SupportedReplicationTypes", UINT16),
-	PROPA("SupportedAsynchronousActions", UINT16),
-	PROPA("SupportedSynchronousActions", UINT16),
-	PROPA("SupportedModifyOperations", UINT16),
-	PROPA("SupportedCopyStates", UINT16),
-	PROPA("SupportedConsistency", UINT16),
 };
 
 static const struct cim_property_decl volume_props[] = {
@@ -196,10 +233,6 @@ static const struct cim_class service_class = {
 	.properties = service_props, .n_properties = N(service_props),
 	.methods = service_methods, .n_methods = N(service_methods),
 };
-static const struct cim_class capabilities_class = {
-	.name = CLASS_CAPABILITIES, .superclass = "CIM_Capabilities",
-	.properties = capabilities_props, .n_properties = N(capabilities_props),
-};
 static const struct cim_class volume_class = {
 	.name = CLASS_VOLUME, .superclass = "CIM_StorageExtent",
 	.properties = volume_props, .n_properties = N(volume_props),
@@ -223,8 +256,13 @@ static const struct cim_class setting_class = {
 };
 
 static const struct cim_class *const all_classes[] = {
-	&service_class, &capabilities_class, &volume_class, &pool_class,
+	&service_class, &classes_capabilities, &volume_class, &pool_class,
 	&sync_class, &job_class, &setting_class,
+	/* discovery (classes_discovery.c) */
+	&classes_system, &classes_profile, &classes_hosted_service,
+	&classes_element_capabilities, &classes_allocated_from_pool,
+	&classes_owning_job, &classes_affected_job,
+	&classes_conforms_to_profile,
 };
 
 /* Each class's ancestors, nearest first (CIM schema 2.41). */
@@ -235,7 +273,7 @@ static const struct {
 	{ &service_class, { "CIM_Service", "CIM_EnabledLogicalElement",
 			    "CIM_LogicalElement", "CIM_ManagedSystemElement",
 			    "CIM_ManagedElement" } },
-	{ &capabilities_class, { "CIM_Capabilities", "CIM_ManagedElement" } },
+	{ &classes_capabilities, { "CIM_Capabilities", "CIM_ManagedElement" } },
 	{ &volume_class, { "CIM_StorageExtent", "CIM_LogicalDevice",
 			   "CIM_EnabledLogicalElement", "CIM_LogicalElement",
 			   "CIM_ManagedSystemElement", "CIM_ManagedElement" } },
@@ -245,6 +283,13 @@ static const struct {
 	{ &job_class, { "CIM_Job", "CIM_LogicalElement",
 			"CIM_ManagedSystemElement", "CIM_ManagedElement" } },
 	{ &setting_class, { "CIM_SettingData", "CIM_ManagedElement" } },
+	{ &classes_system, { "CIM_System", "CIM_EnabledLogicalElement",
+			     "CIM_LogicalElement", "CIM_ManagedSystemElement",
+			     "CIM_ManagedElement" } },
+	{ &classes_profile, { "CIM_RegisteredSpecification",
+			      "CIM_ManagedElement" } },
+	{ &classes_hosted_service, { "CIM_HostedDependency", "CIM_Dependency" } },
+	{ &classes_allocated_from_pool, { "CIM_Dependency" } },
 };
 
 const struct cim_class *classes_find(const char *name)

@@ -20,6 +20,22 @@
 #define CLASS_JOB		"CIM_ConcreteJob"
 #define CLASS_SETTING		"CIM_ReplicationSettingData"
 #define CLASS_SYSTEM		"CIM_ComputerSystem"
+#define CLASS_PROFILE		"CIM_RegisteredProfile"
+#define CLASS_HOSTED_SERVICE	"CIM_HostedService"
+#define CLASS_ELEMENT_CAPABILITIES "CIM_ElementCapabilities"
+#define CLASS_ALLOCATED_FROM_POOL "CIM_AllocatedFromStoragePool"
+#define CLASS_OWNING_JOB	"CIM_OwningJobElement"
+#define CLASS_AFFECTED_JOB	"CIM_AffectedJobElement"
+#define CLASS_CONFORMS_TO_PROFILE "CIM_ElementConformsToProfile"
+
+/* The discovery classes (classes_discovery.c). */
+extern const struct cim_class classes_capabilities, classes_system,
+	classes_profile, classes_hosted_service, classes_element_capabilities,
+	classes_allocated_from_pool, classes_owning_job, classes_affected_job,
+	classes_conforms_to_profile;
+
+/* Most classes served (room for lists of them). */
+#define CLASSES_MAX		64
 
 /* The class named @name (case-insensitively), or NULL. */
 const struct cim_class *classes_find(const char *name);

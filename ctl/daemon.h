@@ -20,6 +20,8 @@
 /* The default pool, under STATE_DIR/pools/default. */
 #define DAEMON_DEFAULT_POOL	"default"
 
+struct indications;
+
 struct daemon {
 	pthread_mutex_t lock;		/* serializes everything below */
 	struct kernel *kernel;		/* requests */
@@ -31,6 +33,7 @@ struct daemon {
 	char configfs[256];		/* LIO's configfs root */
 	/* a TPG ("FABRIC/WWN/tpgt_N") every new replica is exported on, or "" */
 	char export_tpg[512];
+	struct indications *indications; /* subscriptions, delivery; or NULL */
 	volatile bool stopping;		/* waits give up: the daemon stops */
 };
 

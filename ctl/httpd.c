@@ -3,7 +3,7 @@
  * cimrepld's HTTP front door (DSP0200 transport) on libmicrohttpd; the
  * rules it enforces are listed in httpd.h.
  *
- * One MHD daemon per listener (UNIX socket, TCP), each in
+ * One MHD daemon per listener (UNIX socket, TCP, TLS), each in
  * thread-per-connection mode on a socket we create ourselves (MHD cannot
  * make a UNIX socket, and we want the TCP port the kernel picked). Every
  * request carries a struct request in MHD's per-request pointer from its
@@ -29,13 +29,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "auth_pam.h"
 #include "httpd.h"
+#include "tls.h"
 
 #define MAN_URI "http://www.dmtf.org/cim/mapping.http/v1.0"
 /* Hashed when the user is unknown, so that the answer takes as long. */
 #define DUMMY_SETTING "$6$cimrepl.nouser$"
 #define MAX_CONNECTIONS 32
 #define IDLE_TIMEOUT_S 120
+/* TLS 1.2 and 1.3 with GnuTLS's usual ciphers; nothing older. */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 struct user {
 	char *name;
@@ -57,6 +61,11 @@ struct cim_httpd {
 	struct listener unix_l;
 	struct listener tcp_l;
 	int tcp_port;
+	struct listener tls_l;
+	int tls_port;
+	struct tls_identity tls;	/* MHD reads it at start; kept till stop */
+	enum cim_httpd_auth auth;
+	char *pam_service;
 	char *unix_path;	/* removed at stop if still ours */
 	dev_t unix_dev;
 	ino_t unix_ino;
@@ -271,6 +280,8 @@ static bool password_ok(const struct cim_httpd *h, const char *user,
 	const char *out;
 	size_t i;
 
+	if (h->auth == CIM_HTTPD_AUTH_PAM)
+		return auth_pam_check(h->pam_service, user, password);
 	for (i = 0; i < h->n_users; i++)
 		if (!strcmp(h->users[i].name, user)) {
 			setting = h->users[i].hash;
@@ -387,7 +398,7 @@ fail:
 	return -1;
 }
 
-static int tcp_listen(struct cim_httpd *h, const char *address, int port,
+static int tcp_listen(const char *address, int port, int *bound_port,
 		      bool *v6, char *err, size_t errlen)
 {
 	struct addrinfo hints = {
@@ -429,9 +440,9 @@ static int tcp_listen(struct cim_httpd *h, const char *address, int port,
 	}
 	freeaddrinfo(ai);
 	if (ss.ss_family == AF_INET6)
-		h->tcp_port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		*bound_port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	else
-		h->tcp_port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		*bound_port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	return fd;
 }
 
@@ -872,15 +883,26 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 static int start_listener(struct cim_httpd *h, struct listener *l, int fd,
-			  bool local, bool v6, unsigned int max_conn,
+			  bool local, bool v6, bool tls, unsigned int max_conn,
 			  char *err, size_t errlen)
 {
 	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION |
 			     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 			     MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls_options[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls.cert_pem },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls.key_pem },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	struct MHD_OptionItem no_options[] = {
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	if (tls)
+		flags |= MHD_USE_TLS;
 	l->h = h;
 	l->local = local;
 	l->mhd = MHD_start_daemon(flags, 0, NULL, NULL, serve, l,
@@ -890,10 +912,12 @@ static int start_listener(struct cim_httpd *h, struct listener *l, int fd,
 				  MHD_OPTION_CONNECTION_LIMIT, max_conn,
 				  MHD_OPTION_CONNECTION_TIMEOUT,
 				  (unsigned int)IDLE_TIMEOUT_S,
+				  MHD_OPTION_ARRAY,
+				  tls ? tls_options : no_options,
 				  MHD_OPTION_END);
 	if (!l->mhd) {
 		errf(err, errlen, "cannot start the HTTP server (%s)",
-		     local ? "UNIX socket" : "TCP");
+		     local ? "UNIX socket" : tls ? "TLS" : "TCP");
 		if (fcntl(fd, F_GETFD) >= 0)
 			close(fd);
 		return -1;
@@ -919,17 +943,19 @@ struct cim_httpd *cim_httpd_start(const struct cim_httpd_config *cfg,
 {
 	unsigned int max_conn = cfg->max_connections ? cfg->max_connections :
 				MAX_CONNECTIONS;
-	bool tcp = cfg->tcp_port != 0;
+	bool tcp = cfg->tcp_port != 0, tls = cfg->tls_port != 0;
+	bool pam = cfg->auth == CIM_HTTPD_AUTH_PAM;
 	struct cim_httpd *h;
 	bool v6 = false;
 	int fd;
 
-	if (!handler || (!cfg->unix_path && !tcp) ||
-	    cfg->tcp_port < CIM_HTTPD_PORT_ANY || cfg->tcp_port > 65535) {
+	if (!handler || (!cfg->unix_path && !tcp && !tls) ||
+	    cfg->tcp_port < CIM_HTTPD_PORT_ANY || cfg->tcp_port > 65535 ||
+	    cfg->tls_port < CIM_HTTPD_PORT_ANY || cfg->tls_port > 65535) {
 		errf(err, errlen, "no listener, no handler or a bad port");
 		return NULL;
 	}
-	if (tcp && !cfg->credentials) {
+	if ((tcp || tls) && !pam && !cfg->credentials) {
 		errf(err, errlen,
 		     "TCP needs a credentials file for HTTP Basic authentication");
 		return NULL;
@@ -942,21 +968,39 @@ struct cim_httpd *cim_httpd_start(const struct cim_httpd_config *cfg,
 	h->handler = handler;
 	h->arg = arg;
 	h->max_body = cfg->max_body ? cfg->max_body : CIM_HTTPD_MAX_BODY;
+	h->auth = pam ? CIM_HTTPD_AUTH_PAM : CIM_HTTPD_AUTH_FILE;
+	h->pam_service = strdup(cfg->pam_service ? cfg->pam_service :
+				AUTH_PAM_SERVICE);
+	if (!h->pam_service) {
+		errf(err, errlen, "out of memory");
+		goto fail;
+	}
 
-	if (tcp && load_credentials(h, cfg->credentials, err, errlen))
+	if ((tcp || tls) && !pam &&
+	    load_credentials(h, cfg->credentials, err, errlen))
+		goto fail;
+	if (tls && tls_load(cfg->tls_cert, cfg->tls_key, &h->tls, err, errlen))
 		goto fail;
 	if (cfg->unix_path) {
 		fd = unix_listen(h, cfg->unix_path, err, errlen);
 		if (fd < 0 || start_listener(h, &h->unix_l, fd, true, false,
-					     max_conn, err, errlen))
+					     false, max_conn, err, errlen))
 			goto fail;
 	}
 	if (tcp) {
-		fd = tcp_listen(h, cfg->tcp_address ? cfg->tcp_address :
-				CIM_HTTPD_TCP_ADDRESS, cfg->tcp_port, &v6,
-				err, errlen);
+		fd = tcp_listen(cfg->tcp_address ? cfg->tcp_address :
+				CIM_HTTPD_TCP_ADDRESS, cfg->tcp_port,
+				&h->tcp_port, &v6, err, errlen);
 		if (fd < 0 || start_listener(h, &h->tcp_l, fd, false, v6,
-					     max_conn, err, errlen))
+					     false, max_conn, err, errlen))
+			goto fail;
+	}
+	if (tls) {
+		fd = tcp_listen(cfg->tls_address ? cfg->tls_address :
+				CIM_HTTPD_TCP_ADDRESS, cfg->tls_port,
+				&h->tls_port, &v6, err, errlen);
+		if (fd < 0 || start_listener(h, &h->tls_l, fd, false, v6,
+					     true, max_conn, err, errlen))
 			goto fail;
 	}
 	return h;
@@ -970,12 +1014,19 @@ int cim_httpd_tcp_port(const struct cim_httpd *h)
 	return h && h->tcp_l.mhd ? h->tcp_port : 0;
 }
 
+int cim_httpd_tls_port(const struct cim_httpd *h)
+{
+	return h && h->tls_l.mhd ? h->tls_port : 0;
+}
+
 void cim_httpd_stop(struct cim_httpd *h)
 {
 	struct stat st;
 
 	if (!h)
 		return;
+	if (h->tls_l.mhd)
+		MHD_stop_daemon(h->tls_l.mhd);
 	if (h->tcp_l.mhd)
 		MHD_stop_daemon(h->tcp_l.mhd);
 	if (h->unix_l.mhd)
@@ -986,5 +1037,7 @@ void cim_httpd_stop(struct cim_httpd *h)
 		unlink(h->unix_path);
 	free(h->unix_path);
 	free_users(h);
+	tls_identity_free(&h->tls);
+	free(h->pam_service);
 	free(h);
 }

@@ -12,9 +12,16 @@
  *     uid 0, or the daemon's own uid, may call (anyone else gets 403). No
  *     password: the peer's uid is the authentication.
  *   - optionally TCP (default 127.0.0.1:5988) for remote WBEM clients, with
- *     HTTP Basic authentication against a credentials file. A request whose
- *     credentials are missing or wrong gets 401 with
- *     `WWW-Authenticate: Basic realm="cimrepl"` and never reaches the handler.
+ *     HTTP Basic authentication;
+ *   - optionally TLS (HTTPS, default 127.0.0.1:5989) with the same
+ *     authentication, GnuTLS through libmicrohttpd, TLS 1.2 and 1.3 only,
+ *     presenting the certificate and key tls.h reads and checks. Plain HTTP
+ *     on this port fails the handshake: the connection is closed unanswered.
+ * On both TCP listeners, Basic credentials are checked against the
+ * credentials file (auth CIM_HTTPD_AUTH_FILE) or by PAM (CIM_HTTPD_AUTH_PAM,
+ * auth_pam.h). A request whose credentials are missing or wrong gets 401
+ * with `WWW-Authenticate: Basic realm="cimrepl"` and never reaches the
+ * handler.
  *
  * The credentials file has one `user:hash` line per user, the hash a
  * crypt(3) string ($6$ sha512crypt, $y$ yescrypt, $5$, $2b$); blank lines
@@ -62,6 +69,9 @@
 #define CIM_HTTPD_TCP_ADDRESS	"127.0.0.1"
 #define CIM_HTTPD_TCP_PORT	5988
 #define CIM_HTTPD_CREDENTIALS	"/etc/cimrepl/passwd"
+#define CIM_HTTPD_TLS_PORT	5989
+#define CIM_HTTPD_TLS_CERT	"/etc/cimrepl/tls/cert.pem"
+#define CIM_HTTPD_TLS_KEY	"/etc/cimrepl/tls/key.pem"
 #define CIM_HTTPD_MAX_BODY	(4u << 20)
 #define CIM_HTTPD_REALM		"cimrepl"
 #define CIM_HTTPD_PATH		"/cimom"
@@ -79,11 +89,23 @@
 #define CIM_HTTPD_ERR_HEADER_MISMATCH	"header-mismatch"
 #define CIM_HTTPD_ERR_UNSUPPORTED_OPERATION "unsupported-operation"
 
+/* Who checks the Basic credentials of the TCP and TLS listeners. */
+enum cim_httpd_auth {
+	CIM_HTTPD_AUTH_FILE,	/* the credentials file */
+	CIM_HTTPD_AUTH_PAM,	/* PAM service @pam_service */
+};
+
 struct cim_httpd_config {
 	const char *unix_path;	/* NULL: no UNIX socket */
 	const char *tcp_address; /* numeric IPv4 or IPv6; NULL: 127.0.0.1 */
 	int tcp_port;		/* 0: no TCP listener; CIM_HTTPD_PORT_ANY */
-	const char *credentials; /* required when TCP listens */
+	const char *credentials; /* required when TCP or TLS listens (file) */
+	const char *tls_address; /* numeric IPv4 or IPv6; NULL: 127.0.0.1 */
+	int tls_port;		/* 0: no TLS listener; CIM_HTTPD_PORT_ANY */
+	const char *tls_cert;	/* PEM certificate (chain), required for TLS */
+	const char *tls_key;	/* its PEM private key, not readable by others */
+	enum cim_httpd_auth auth;
+	const char *pam_service; /* NULL: AUTH_PAM_SERVICE ("cimrepld") */
 	size_t max_body;	/* bytes; 0: CIM_HTTPD_MAX_BODY */
 	unsigned int max_connections; /* per listener; 0: 32 */
 };
@@ -120,7 +142,10 @@ typedef int (*cim_httpd_handler)(void *arg,
 
 struct cim_httpd;
 
-/* Fill @cfg with the defaults above (UNIX socket and TCP 127.0.0.1:5988). */
+/*
+ * Fill @cfg with the defaults above (UNIX socket and TCP 127.0.0.1:5988,
+ * the credentials file; no TLS listener).
+ */
 void cim_httpd_config_init(struct cim_httpd_config *cfg);
 
 /*
@@ -134,6 +159,8 @@ struct cim_httpd *cim_httpd_start(const struct cim_httpd_config *cfg,
 
 /* The TCP port listened on (useful with CIM_HTTPD_PORT_ANY); 0 if none. */
 int cim_httpd_tcp_port(const struct cim_httpd *h);
+/* Likewise for the TLS listener. */
+int cim_httpd_tls_port(const struct cim_httpd *h);
 
 /*
  * Stop listening, wait for the requests in progress to finish, remove the

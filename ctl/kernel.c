@@ -264,6 +264,7 @@ static void collect_u16(struct nlattr *a, uint16_t *values, unsigned int *n)
 static int parse_info(struct nlattr **tb, void *arg)
 {
 	struct kernel_info *info = arg;
+	struct kernel_engine_caps *engine = NULL;
 	struct nlattr *a;
 	int rem;
 
@@ -278,12 +279,21 @@ static int parse_info(struct nlattr **tb, void *arg)
 		switch (nla_type(a)) {
 		case CIMREPL_A_CAPS_SYNC_TYPE:
 			collect_u16(a, info->sync_types, &info->n_sync_types);
+			engine = info->n_engines < KERNEL_MAX_ENGINES ?
+				 &info->engines[info->n_engines++] : NULL;
+			if (engine)
+				engine->sync_type = nla_get_u16(a);
 			break;
 		case CIMREPL_A_CAPS_MODE:
 			collect_u16(a, info->modes, &info->n_modes);
+			if (engine)
+				collect_u16(a, engine->modes, &engine->n_modes);
 			break;
 		case CIMREPL_A_CAPS_OPERATION:
 			collect_u16(a, info->operations, &info->n_operations);
+			if (engine)
+				collect_u16(a, engine->operations,
+					    &engine->n_operations);
 			break;
 		case CIMREPL_A_CAPS_MAX_ELEMENTS:
 			info->max_elements = nla_get_u32(a);

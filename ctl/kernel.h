@@ -11,8 +11,22 @@
 #include <stdint.h>
 
 #define KERNEL_MAX_VALUES	32
+#define KERNEL_MAX_ENGINES	8
 
 struct kernel;
+
+/*
+ * One engine of the module as CIMREPL_A_CAPS says it: its SyncType and the
+ * Modes and operations that follow that SyncType in the nest (the module
+ * puts each engine's CIMREPL_A_CAPS_MODE and _OPERATION attributes after
+ * its CIMREPL_A_CAPS_SYNC_TYPE).
+ */
+struct kernel_engine_caps {
+	uint16_t sync_type;
+	unsigned int n_modes, n_operations;
+	uint16_t modes[KERNEL_MAX_VALUES];
+	uint16_t operations[KERNEL_MAX_VALUES];
+};
 
 struct kernel_info {
 	uint32_t api_version;
@@ -25,6 +39,8 @@ struct kernel_info {
 	uint32_t max_volumes;
 	uint32_t name_max;
 	uint32_t chunk_size_min, chunk_size_max, chunk_size_default;
+	unsigned int n_engines;
+	struct kernel_engine_caps engines[KERNEL_MAX_ENGINES];
 };
 
 /*

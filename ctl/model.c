@@ -11,6 +11,8 @@
 
 #include <linux/cimrepl.h>
 
+#include "assoc.h"
+#include "capabilities.h"
 #include "catalog.h"
 #include "model.h"
 #include "pools.h"
@@ -282,57 +284,40 @@ static int enum_service(struct daemon *d, struct model_list *out)
 	return 0;
 }
 
-static bool caps_has_type(struct daemon *d, uint16_t sync_type)
+static void set_caps_list(struct builder *b, struct cim_instance *inst,
+			  const char *name, const struct caps_list *l)
 {
-	unsigned int i;
-
-	for (i = 0; i < d->caps.n_sync_types; i++)
-		if (d->caps.sync_types[i] == sync_type)
-			return true;
-	return false;
+	set_u16_array(b, inst, name, l->values, l->n);
 }
 
+/* What the module's engines and the service's methods support (capabilities.h). */
 static int enum_capabilities(struct daemon *d, struct model_list *out)
 {
-	static const uint16_t actions[] = {
-		CIMREPL_ACTION_CREATE_ELEMENT_REPLICA,
-		CIMREPL_ACTION_CREATE_LIST_REPLICA,
+	static const uint16_t storage_objects[] = {
+		CIMREPL_STORAGE_OBJECT_STORAGE_VOLUME,
 	};
-	static const uint16_t consistency[] = {
-		CIMREPL_CONSISTENCY_SEQUENTIAL,
-	};
-	uint16_t types[4], states[4];
+	const struct cim_class *service = classes_find(CLASS_SERVICE);
 	struct builder b = { .d = d, .ok = true };
 	struct cim_instance *inst = cim_instance_new(CLASS_CAPABILITIES);
 	struct cim_path path = { 0 };
-	size_t n = 0, n_states = 0;
+	struct caps_list l;
 
 	if (!inst || instance_id_path(d, CLASS_CAPABILITIES,
 				      MODEL_CAPABILITIES_ID, &path)) {
 		cim_instance_free(inst);
 		return -ENOMEM;
 	}
-	if (caps_has_type(d, CIMREPL_SYNC_TYPE_SNAPSHOT))
-		types[n++] = CIMREPL_REPL_SYNC_SNAPSHOT_LOCAL;
-	if (caps_has_type(d, CIMREPL_SYNC_TYPE_CLONE))
-		types[n++] = CIMREPL_REPL_SYNC_CLONE_LOCAL;
-	if (caps_has_type(d, CIMREPL_SYNC_TYPE_MIRROR)) {
-		types[n++] = CIMREPL_REPL_SYNC_MIRROR_LOCAL;
-		types[n++] = CIMREPL_REPL_ASYNC_MIRROR_LOCAL;
-	}
-	states[n_states++] = CIMREPL_COPY_STATE_SYNCHRONIZED;
-	if (caps_has_type(d, CIMREPL_SYNC_TYPE_CLONE))
-		states[n_states++] = CIMREPL_COPY_STATE_UNSYNCHRONIZED;
 	set_path(&b, inst, &path);
 	set_str(&b, inst, "InstanceID", MODEL_CAPABILITIES_ID);
 	set_str(&b, inst, "ElementName", "cimrepl replication capabilities");
-	set_u16_array(&b, inst, "SupportedReplicationTypes", types, n);
-	set_u16_array(&b, inst, "SupportedAsynchronousActions", actions,
-		      sizeof(actions) / sizeof(actions[0]));
-	set_u16_array(&b, inst, "SupportedSynchronousActions", actions,
-		      sizeof(actions) / sizeof(actions[0]));
-	set_u16_array(&b, inst, "SupportedCopyStates", states, n_states);
-	set_u16_array(&b, inst, "SupportedConsistency", consistency, 1);
+	caps_replication_types(&d->caps, &l);
+	set_caps_list(&b, inst, "SupportedReplicationTypes", &l);
+	set_u16_array(&b, inst, "SupportedStorageObjects", storage_objects,
+		      sizeof(storage_objects) / sizeof(storage_objects[0]));
+	caps_actions(&d->caps, service, true, &l);
+	set_caps_list(&b, inst, "SupportedAsynchronousActions", &l);
+	caps_actions(&d->caps, service, false, &l);
+	set_caps_list(&b, inst, "SupportedSynchronousActions", &l);
 	cim_path_free(&path);
 	if (!b.ok || !list_add(out, inst)) {
 		if (!b.ok)
@@ -472,12 +457,25 @@ static uint16_t sync_state_of(const struct kernel_sync *s)
 	case CIMREPL_COPY_STATE_SYNCHRONIZED:
 		return CIMREPL_SYNC_STATE_SYNCHRONIZED;
 	case CIMREPL_COPY_STATE_UNSYNCHRONIZED:
-		return CIMREPL_SYNC_STATE_COPY_IN_PROGRESS;
+		return s->progress_status == CIMREPL_PROGRESS_RESYNCING ?
+		       CIMREPL_SYNC_STATE_RESYNC_IN_PROGRESS :
+		       CIMREPL_SYNC_STATE_COPY_IN_PROGRESS;
 	case CIMREPL_COPY_STATE_BROKEN:
 		return CIMREPL_SYNC_STATE_BROKEN;
+	case CIMREPL_COPY_STATE_FRACTURED:
+		return CIMREPL_SYNC_STATE_FRACTURED;
 	default:
 		return CIMREPL_SYNC_STATE_IDLE;
 	}
+}
+
+/* A mirror copies synchronously or asynchronously; the rest do not sync. */
+static uint16_t copy_type_of(const struct kernel_sync *s)
+{
+	if (s->sync_type != CIMREPL_SYNC_TYPE_MIRROR)
+		return CIMREPL_COPY_TYPE_UNSYNC_ASSOC;
+	return s->mode == CIMREPL_MODE_ASYNCHRONOUS ? CIMREPL_COPY_TYPE_ASYNC :
+	       CIMREPL_COPY_TYPE_SYNC;
 }
 
 static void sync_instance(const struct kernel_sync *s, void *arg)
@@ -515,8 +513,7 @@ static void sync_instance(const struct kernel_sync *s, void *arg)
 	set_num(&b, inst, "RequestedCopyState", CIM_TYPE_UINT16,
 		CIMREPL_COPY_STATE_NOT_APPLICABLE);
 	set_num(&b, inst, "PercentSynced", CIM_TYPE_UINT16, percent);
-	set_num(&b, inst, "CopyType", CIM_TYPE_UINT16,
-		CIMREPL_COPY_TYPE_UNSYNC_ASSOC);
+	set_num(&b, inst, "CopyType", CIM_TYPE_UINT16, copy_type_of(s));
 	set_num(&b, inst, "SyncState", CIM_TYPE_UINT16, sync_state_of(s));
 	set_num(&b, inst, "CopyMethodology", CIM_TYPE_UINT16,
 		s->sync_type == CIMREPL_SYNC_TYPE_SNAPSHOT ?
@@ -623,6 +620,22 @@ static void job_instance(const struct store_job *listed, void *arg)
 	}
 }
 
+struct cim_instance *model_job_instance(struct daemon *d,
+					const struct store_job *job)
+{
+	struct model_list list = { 0 };
+	struct job_walk w = { .d = d, .out = &list };
+	struct cim_instance *inst = NULL;
+
+	job_instance(job, &w);
+	if (!w.ret && list.n == 1) {
+		inst = list.items[0];
+		list.items[0] = NULL;
+	}
+	model_list_free(&list);
+	return inst;
+}
+
 struct job_ids {
 	int64_t *ids;
 	size_t n;
@@ -674,5 +687,6 @@ int model_enumerate(struct daemon *d, struct lio *lio,
 		return enum_syncs(d, lio, out);
 	if (!strcmp(name, CLASS_JOB))
 		return enum_jobs(d, out);
-	return 0;	/* e.g. CIM_ReplicationSettingData: no instances */
+	/* the discovery classes; CIM_ReplicationSettingData has none */
+	return assoc_enumerate(d, lio, cls, out);
 }

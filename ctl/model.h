@@ -42,6 +42,10 @@ int model_sync_path(struct daemon *d, const char *source_id,
 		    const char *target_id, struct cim_path *path);
 int model_job_path(struct daemon *d, int64_t id, struct cim_path *path);
 
+/* The CIM_ConcreteJob of @job as it stands (no refresh); NULL: no memory. */
+struct cim_instance *model_job_instance(struct daemon *d,
+					const struct store_job *job);
+
 /* Do two instance paths name the same instance (keys compared as CIM does)? */
 bool model_path_equal(const struct cim_path *a, const struct cim_path *b);
 

@@ -16,6 +16,7 @@
 
 #include <linux/loop.h>
 
+#include "blockpool.h"
 #include "pools.h"
 
 /* A kernel pool's chunk size is the module's default. */
@@ -133,17 +134,26 @@ void pools_loop_release(struct pool_loop *loop)
 	loop->fd = -1;
 }
 
-void pools_loop_discard(struct pool_loop *loop)
+static void file_discard(struct daemon *d, struct pool_loop *loop)
 {
+	(void)d;
 	/* closing the last reference detaches it (autoclear) */
 	pools_loop_release(loop);
 	unlink(loop->file);
 }
 
-void pools_free_target(const char *file)
+static void file_free_target(struct daemon *d, const struct store_replica *r)
 {
-	if (file[0])
-		unlink(file);
+	(void)d;
+	if (r->target_file[0])
+		unlink(r->target_file);
+}
+
+static int file_commit(struct daemon *d, const struct pool_loop *loop)
+{
+	(void)d;
+	(void)loop;
+	return 0;
 }
 
 /* A sparse file of @size bytes; -EEXIST if it is there already. */
@@ -169,8 +179,8 @@ static int pools_new_file(const char *file, uint64_t size, char *err,
 	return ret;
 }
 
-int pools_bring_up(struct daemon *d, const struct store_pool *p, char *err,
-		   size_t err_len)
+static int file_bring_up(struct daemon *d, const struct store_pool *p,
+			 char *err, size_t err_len)
 {
 	struct pool_loop loop = { .fd = -1 };
 	struct kernel_pool kp;
@@ -178,11 +188,6 @@ int pools_bring_up(struct daemon *d, const struct store_pool *p, char *err,
 	bool format = false;
 	int ret;
 
-	if (strcmp(p->kind, "file")) {
-		snprintf(err, err_len, "pool %s: kind %s is not supported",
-			 p->name, p->kind);
-		return -EOPNOTSUPP;
-	}
 	if (!kernel_pool_get(d->kernel, p->name, &kp))
 		return 0;	/* loaded: the daemon restarted */
 
@@ -249,17 +254,13 @@ int pools_default(struct daemon *d, struct store_pool *p, char *err,
 	return ret;
 }
 
-int pools_new_target(struct daemon *d, const struct store_pool *p,
-		     const char *replica, uint64_t size, struct pool_loop *loop,
-		     char *err, size_t err_len)
+static int file_new_target(struct daemon *d, const struct store_pool *p,
+			   const char *replica, uint64_t size,
+			   struct pool_loop *loop, char *err, size_t err_len)
 {
 	int ret;
 
 	(void)d;
-	if (strcmp(p->kind, "file")) {
-		snprintf(err, err_len, "pool %s cannot make targets", p->name);
-		return -EOPNOTSUPP;
-	}
 	loop->fd = -1;
 	if ((size_t)snprintf(loop->file, sizeof(loop->file), "%s/targets/%s.img",
 			     p->path, replica) >= sizeof(loop->file)) {
@@ -275,8 +276,8 @@ int pools_new_target(struct daemon *d, const struct store_pool *p,
 	return ret;
 }
 
-int pools_space(struct daemon *d, const struct store_pool *p, uint64_t *total,
-		uint64_t *remaining)
+static int file_space(struct daemon *d, const struct store_pool *p,
+		      uint64_t *total, uint64_t *remaining)
 {
 	struct statvfs vfs;
 	struct kernel_pool kp;
@@ -289,4 +290,88 @@ int pools_space(struct daemon *d, const struct store_pool *p, uint64_t *total,
 	if (!kernel_pool_get(d->kernel, p->name, &kp) && kp.free < *remaining)
 		*remaining = kp.free;
 	return 0;
+}
+
+static const struct pool_kind file_kind = {
+	.name = "file",
+	.bring_up = file_bring_up,
+	.new_target = file_new_target,
+	.discard = file_discard,
+	.commit = file_commit,
+	.free_target = file_free_target,
+	.space = file_space,
+};
+
+static const struct pool_kind *const kinds[] = { &file_kind, &blockpool_kind };
+
+static const struct pool_kind *kind_of(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i]->name, kind))
+			return kinds[i];
+	return NULL;
+}
+
+int pools_bring_up(struct daemon *d, const struct store_pool *p, char *err,
+		   size_t err_len)
+{
+	const struct pool_kind *k = kind_of(p->kind);
+
+	if (!k) {
+		snprintf(err, err_len, "pool %s: kind %s is not supported",
+			 p->name, p->kind);
+		return -EOPNOTSUPP;
+	}
+	return k->bring_up(d, p, err, err_len);
+}
+
+int pools_new_target(struct daemon *d, const struct store_pool *p,
+		     const char *replica, uint64_t size, struct pool_loop *loop,
+		     char *err, size_t err_len)
+{
+	const struct pool_kind *k = kind_of(p->kind);
+
+	memset(loop, 0, sizeof(*loop));
+	loop->fd = -1;
+	if (!k) {
+		snprintf(err, err_len, "pool %s cannot make targets", p->name);
+		return -EOPNOTSUPP;
+	}
+	return k->new_target(d, p, replica, size, loop, err, err_len);
+}
+
+void pools_loop_discard(struct daemon *d, struct pool_loop *loop)
+{
+	if (loop->has_extent)
+		blockpool_kind.discard(d, loop);
+	else
+		file_kind.discard(d, loop);
+}
+
+int pools_target_commit(struct daemon *d, const struct pool_loop *loop)
+{
+	if (loop->has_extent)
+		return blockpool_kind.commit(d, loop);
+	return file_kind.commit(d, loop);
+}
+
+void pools_free_target(struct daemon *d, const struct store_replica *r)
+{
+	struct store_pool p;
+	const struct pool_kind *k = NULL;
+
+	if (!store_pool_get(d->store, r->pool, &p))
+		k = kind_of(p.kind);
+	(k ? k : &file_kind)->free_target(d, r);
+}
+
+int pools_space(struct daemon *d, const struct store_pool *p, uint64_t *total,
+		uint64_t *remaining)
+{
+	const struct pool_kind *k = kind_of(p->kind);
+
+	*total = *remaining = 0;
+	return k ? k->space(d, p, total, remaining) : -EOPNOTSUPP;
 }

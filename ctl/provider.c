@@ -21,11 +21,17 @@
 
 #include <linux/cimrepl.h>
 
+#include "assoc.h"
+#include "capabilities.h"
 #include "cimxml.h"
 #include "classes.h"
+#include "interop.h"
+#include "indications.h"
 #include "model.h"
 #include "provider.h"
+#include "replargs.h"
 #include "replicate.h"
+#include "syncmethods.h"
 
 struct call {
 	struct provider *p;
@@ -52,9 +58,7 @@ static char *error_doc(struct call *c, int code, const char *fmt, ...)
 /* The value of parameter @name, or NULL when absent or NULL. */
 static const struct cim_value *param(struct call *c, const char *name)
 {
-	const struct cim_param *prm = cim_request_param(c->req, name);
-
-	return prm && !prm->value.is_null ? &prm->value : NULL;
+	return replargs_param(c->req, name);
 }
 
 /* The class named by the ClassName parameter. */
@@ -76,15 +80,17 @@ static bool bool_param(struct call *c, const char *name, bool dflt)
 	return v && cim_value_get_bool(v, 0, &value) ? value : dflt;
 }
 
-/* The served classes that are @name or inherit from it. */
-static size_t classes_of(const char *name, const struct cim_class **out)
+/* The classes served in the namespace that are @name or inherit from it. */
+static size_t classes_of(struct call *c, const char *name,
+			 const struct cim_class **out)
 {
 	const struct cim_class *const *all;
 	size_t n, i, found = 0;
 
 	all = classes_all(&n);
-	for (i = 0; i < n; i++)
-		if (classes_is_a(all[i], name))
+	for (i = 0; i < n && found < CLASSES_MAX; i++)
+		if (classes_is_a(all[i], name) &&
+		    interop_namespace_has_class(c->req->namespace, all[i]))
 			out[found++] = all[i];
 	return found;
 }
@@ -93,12 +99,14 @@ static char *op_enumerate_class_names(struct call *c, bool classes)
 {
 	const char *name = class_name_param(c);
 	const struct cim_class *const *all;
-	const struct cim_class *list[16];
-	const char *names[16];
+	const struct cim_class *list[CLASSES_MAX];
+	const char *names[CLASSES_MAX];
 	size_t n, i, found = 0;
 
 	all = classes_all(&n);
-	for (i = 0; i < n && found < 16; i++)
+	for (i = 0; i < n && found < CLASSES_MAX; i++) {
+		if (!interop_namespace_has_class(c->req->namespace, all[i]))
+			continue;
 		if (!name || (all[i]->superclass &&
 			      !strcasecmp(all[i]->superclass, name)) ||
 		    (bool_param(c, "DeepInheritance", false) &&
@@ -107,6 +115,7 @@ static char *op_enumerate_class_names(struct call *c, bool classes)
 			list[found] = all[i];
 			names[found++] = all[i]->name;
 		}
+	}
 	if (classes)
 		return cimxml_respond_classes(&c->r, list, found,
 					      CIMXML_CLASS_QUALIFIERS, &c->len);
@@ -123,7 +132,7 @@ static char *op_get_class(struct call *c)
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "GetClass needs ClassName");
 	cls = classes_find(name);
-	if (!cls)
+	if (!cls || !interop_namespace_has_class(c->req->namespace, cls))
 		return error_doc(c, CIM_ERR_NOT_FOUND,
 				 "class %s is not served here", name);
 	if (bool_param(c, "IncludeQualifiers", true))
@@ -136,7 +145,7 @@ static char *op_get_class(struct call *c)
 /* Every instance of the classes @name names; NULL doc on error. */
 static char *collect(struct call *c, const char *name, struct model_list *all)
 {
-	const struct cim_class *list[16];
+	const struct cim_class *list[CLASSES_MAX];
 	struct model_list part;
 	size_t n, i, j;
 
@@ -145,7 +154,7 @@ static char *collect(struct call *c, const char *name, struct model_list *all)
 	if (!name)
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "the operation needs ClassName");
-	n = classes_of(name, list);
+	n = classes_of(c, name, list);
 	if (!n)
 		return error_doc(c, CIM_ERR_INVALID_CLASS,
 				 "class %s is not served here", name);
@@ -231,230 +240,6 @@ static char *op_get_instance(struct call *c)
 
 /* Extrinsic methods. */
 
-/* The result of a method whose parameters were decoded. */
-struct method_out {
-	uint32_t rc;
-	char description[512];
-};
-
-static void method_fail(struct method_out *o, uint32_t rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void method_fail(struct method_out *o, uint32_t rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (o->rc)	/* the first reason stands */
-		return;
-	o->rc = rc;
-	va_start(ap, fmt);
-	vsnprintf(o->description, sizeof(o->description), fmt, ap);
-	va_end(ap);
-}
-
-/* A uint16 parameter: -1 when absent or NULL. */
-static int u16_param(struct call *c, const char *name, struct method_out *o)
-{
-	const struct cim_value *v = param(c, name);
-	uint64_t value;
-
-	if (!v)
-		return -1;
-	if (v->is_array || !cim_value_get_u64(v, 0, UINT16_MAX, &value)) {
-		method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-			    "%s: not a uint16", name);
-		return -1;
-	}
-	return (int)value;
-}
-
-/* The DeviceID of a reference to one of our storage volumes. */
-static const char *volume_of(struct call *c, const struct cim_path *path,
-			     const char *what, size_t index,
-			     struct method_out *o)
-{
-	static const char *const keys[] = {
-		"CreationClassName", "DeviceID", "SystemCreationClassName",
-		"SystemName",
-	};
-	const char *cls = cim_path_key(path, "CreationClassName");
-	const char *id = cim_path_key(path, "DeviceID");
-	size_t i, j;
-
-	/* a key the class does not have names some other object */
-	for (i = 0; i < path->n_keys; i++) {
-		for (j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
-			if (!strcasecmp(path->keys[i].name, keys[j]))
-				break;
-		if (j == sizeof(keys) / sizeof(keys[0])) {
-			method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-				    "%s[%zu]: CIM_StorageVolume has no key %s",
-				    what, index, path->keys[i].name);
-			return NULL;
-		}
-	}
-	if (!path->classname ||
-	    (strcasecmp(path->classname, CLASS_VOLUME) &&
-	     !(cls && !strcasecmp(cls, CLASS_VOLUME))) ||
-	    !id || !model_is_our_system(c->d, path)) {
-		method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-			    "%s[%zu]: not a CIM_StorageVolume of this system",
-			    what, index);
-		return NULL;
-	}
-	return id;
-}
-
-/* The references of parameter @name: an array (@array) or one. */
-static size_t refs_param(struct call *c, const char *name, bool array,
-			 const struct cim_path **out, size_t max,
-			 struct method_out *o)
-{
-	const struct cim_value *v = param(c, name);
-	size_t i;
-
-	if (!v)
-		return 0;
-	if (v->type != CIM_TYPE_REFERENCE || v->is_array != array) {
-		method_fail(o, CIMREPL_RC_INVALID_PARAMETER, "%s: not %s", name,
-			    array ? "an array of references" : "a reference");
-		return 0;
-	}
-	if (v->n > max) {
-		method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-			    "%s: at most %zu elements", name, max);
-		return 0;
-	}
-	for (i = 0; i < v->n; i++)
-		out[i] = cim_value_get_ref(v, i);
-	return v->n;
-}
-
-/* The parameters a method must have NULL (features not implemented). */
-static void refuse_set(struct call *c, const char *const *names,
-		       struct method_out *o)
-{
-	for (; *names; names++)
-		if (param(c, *names))
-			method_fail(o, CIMREPL_RC_NOT_SUPPORTED,
-				    "%s: not supported (only local replication, targets the size of their sources)",
-				    *names);
-}
-
-/* One property of the ReplicationSettingData and what may be asked of it. */
-struct setting_rule {
-	const char *name;
-	uint16_t allowed[4];	/* values honored (0-terminated list; NULL always) */
-	size_t n_allowed;
-};
-
-static void check_settings(struct call *c, struct replicate_request *rr,
-			   bool have_targets, struct method_out *o)
-{
-	const struct cim_value *v = param(c, "ReplicationSettingData");
-	bool clone = rr->sync_type == CIMREPL_SYNC_TYPE_CLONE;
-	const struct setting_rule rules[] = {
-		{ "DesiredCopyMethodology",
-		  { CIMREPL_COPY_METHOD_NOT_SPECIFIED,
-		    CIMREPL_COPY_METHOD_IMPLEMENTATION_DECIDES,
-		    clone ? CIMREPL_COPY_METHOD_FULL_COPY :
-			    CIMREPL_COPY_METHOD_COPY_ON_WRITE }, 3 },
-		{ "ThinProvisioningPolicy",
-		  { CIMREPL_THIN_IMPLEMENTATION_DECIDES }, 1 },
-		{ "OnGroupOrListError", { CIMREPL_LIST_ERROR_STOP }, 1 },
-		{ "UnequalListsAction", { CIMREPL_UNEQUAL_LISTS_ERROR }, 1 },
-		{ "CopyRecoveryMode",
-		  { CIMREPL_COPY_RECOVERY_IMPLEMENTATION_DECIDES,
-		    CIMREPL_COPY_RECOVERY_MANUAL }, 2 },
-		{ "CopyPriority", { CIMREPL_COPY_PRIORITY_NOT_MANAGED,
-				    CIMREPL_COPY_PRIORITY_SAME }, 2 },
-	};
-	static const char *const not_honored[] = {
-		"DeltaUpdateInterval", "TimeBeforeRemoval", "DesiredRPO",
-		"MaximumSkew", NULL,
-	};
-	static const char *const must_be_false[] = {
-		"FailedCopyStopsHostIO", "ReadOnly", "AutoDelete", NULL,
-	};
-	const struct cim_param *prop;
-	struct cim_instance *inst = NULL;
-	const char *text = v ? cim_value_get_string(v, 0) : NULL;
-	char err[256];
-	uint64_t value;
-	size_t i, j;
-	bool flag;
-
-	if (!v)
-		return;
-	if (!text || cimxml_parse_instance(text, &inst, err, sizeof(err))) {
-		method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-			    "ReplicationSettingData: not an embedded instance: %s",
-			    text ? err : "empty");
-		return;
-	}
-	if (!inst->classname || strcasecmp(inst->classname, CLASS_SETTING)) {
-		method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-			    "ReplicationSettingData: a %s, not a " CLASS_SETTING,
-			    inst->classname ? inst->classname : "class-less instance");
-		goto out;
-	}
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		prop = cim_instance_prop(inst, rules[i].name);
-		if (!prop || prop->value.is_null)
-			continue;
-		if (!cim_value_get_u64(&prop->value, 0, UINT16_MAX, &value)) {
-			method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-				    "ReplicationSettingData.%s: not a uint16",
-				    rules[i].name);
-			goto out;
-		}
-		for (j = 0; j < rules[i].n_allowed; j++)
-			if (rules[i].allowed[j] == value)
-				break;
-		if (j == rules[i].n_allowed) {
-			method_fail(o, CIMREPL_RC_NOT_SUPPORTED,
-				    "ReplicationSettingData.%s = %" PRIu64 " is not supported",
-				    rules[i].name, value);
-			goto out;
-		}
-	}
-	prop = cim_instance_prop(inst, "TargetElementSupplier");
-	if (prop && !prop->value.is_null) {
-		if (!cim_value_get_u64(&prop->value, 0, UINT16_MAX, &value))
-			value = 0;
-		if ((value == CIMREPL_TARGET_SUPPLIER_USE_EXISTING ||
-		     value == CIMREPL_TARGET_SUPPLIER_CLIENT_MUST_SUPPLY) &&
-		    !have_targets)
-			method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-				    "ReplicationSettingData.TargetElementSupplier %" PRIu64 " needs TargetElements",
-				    value);
-		else if (value == CIMREPL_TARGET_SUPPLIER_CREATE_NEW && have_targets)
-			method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-				    "ReplicationSettingData.TargetElementSupplier 2 (Create new) with TargetElements");
-		else if (value < CIMREPL_TARGET_SUPPLIER_USE_EXISTING ||
-			 value > CIMREPL_TARGET_SUPPLIER_CLIENT_MUST_SUPPLY)
-			method_fail(o, CIMREPL_RC_INVALID_PARAMETER,
-				    "ReplicationSettingData.TargetElementSupplier: not a value of the standard");
-	}
-	for (i = 0; not_honored[i]; i++) {
-		prop = cim_instance_prop(inst, not_honored[i]);
-		if (prop && !prop->value.is_null)
-			method_fail(o, CIMREPL_RC_NOT_SUPPORTED,
-				    "ReplicationSettingData.%s is not supported",
-				    not_honored[i]);
-	}
-	for (i = 0; must_be_false[i]; i++) {
-		prop = cim_instance_prop(inst, must_be_false[i]);
-		if (prop && !prop->value.is_null &&
-		    (!cim_value_get_bool(&prop->value, 0, &flag) || flag))
-			method_fail(o, CIMREPL_RC_NOT_SUPPORTED,
-				    "ReplicationSettingData.%s = true is not supported",
-				    must_be_false[i]);
-	}
-out:
-	cim_instance_free(inst);
-}
-
 /* Every parameter name a method takes (IN ones; OUT ones are ignored). */
 static bool known_params(struct call *c, const struct cim_method *m)
 {
@@ -529,23 +314,15 @@ static bool add_ref_param(struct cim_param *out, size_t *n, const char *name,
 static char *method_create(struct call *c, const struct cim_method *m,
 			   bool list_form)
 {
-	static const char *const not_supported[] = {
-		"SourceAccessPoint", "TargetAccessPoint", "TargetSettingGoal",
-		"ConnectivityCollection", "Collections", NULL,
-	};
-	const struct cim_path *sources[REPLICATE_MAX], *targets[REPLICATE_MAX];
-	const struct cim_path *pools[1];
 	struct replicate_request rr = { .mode = -1, .wait_state = -1,
 					.throttle = -1, .method = m->name };
 	struct replicate_result *res = calloc(1, sizeof(*res));
 	struct cim_param out[8];
 	struct method_out o = { 0 };
-	const struct cim_value *names;
 	struct cim_value ret = { 0 }, target_refs = { 0 }, sync_refs = { 0 };
 	struct cim_path path = { 0 };
 	char rc_text[16];
-	size_t n_sources, n_targets, n_out = 0, i;
-	int sync_type, consistency;
+	size_t n_out = 0, i;
 	char *doc = NULL;
 
 	if (!res)
@@ -556,77 +333,7 @@ static char *method_create(struct call *c, const struct cim_method *m,
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "%s has no such parameter", m->name);
 	}
-
-	sync_type = u16_param(c, "SyncType", &o);
-	rr.mode = u16_param(c, "Mode", &o);
-	rr.wait_state = u16_param(c, "WaitForCopyState", &o);
-	consistency = list_form ? u16_param(c, "Consistency", &o) : -1;
-	n_sources = refs_param(c, list_form ? "SourceElements" : "SourceElement",
-			       list_form, sources, REPLICATE_MAX, &o);
-	n_targets = refs_param(c, list_form ? "TargetElements" : "TargetElement",
-			       list_form, targets, REPLICATE_MAX, &o);
-	if (refs_param(c, "TargetPool", false, pools, 1, &o)) {
-		const char *id = cim_path_key(pools[0], "InstanceID");
-
-		if (!id || strncmp(id, MODEL_POOL_PREFIX, strlen(MODEL_POOL_PREFIX)))
-			method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-				    "TargetPool: not a CIM_StoragePool of this system");
-		else
-			rr.pool = id + strlen(MODEL_POOL_PREFIX);
-	}
-	refuse_set(c, not_supported, &o);
-
-	if (sync_type < 0)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER, "SyncType is required");
-	else if (sync_type == CIMREPL_SYNC_TYPE_MIRROR ||
-		 sync_type == CIMREPL_SYNC_TYPE_TOKENIZED_CLONE)
-		method_fail(&o, CIMREPL_RC_NOT_SUPPORTED,
-			    "SyncType %d is not supported by this system", sync_type);
-	else if (sync_type != CIMREPL_SYNC_TYPE_SNAPSHOT &&
-		 sync_type != CIMREPL_SYNC_TYPE_CLONE)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "SyncType %d: not a SyncType of the standard", sync_type);
-	if (rr.mode >= 0 && rr.mode != CIMREPL_MODE_SYNCHRONOUS &&
-	    rr.mode != CIMREPL_MODE_ASYNCHRONOUS && rr.mode != CIMREPL_MODE_ADAPTIVE)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "Mode %d: not a Mode of the standard", rr.mode);
-	if (consistency >= 0 && consistency != CIMREPL_CONSISTENCY_NONE &&
-	    consistency != CIMREPL_CONSISTENCY_SEQUENTIAL)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "Consistency %d: not a value of the standard",
-			    consistency);
-	if (!n_sources)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "%s: at least one volume is required",
-			    list_form ? "SourceElements" : "SourceElement");
-	if (n_targets && n_targets != n_sources)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "TargetElements: %zu for %zu SourceElements (they go one to one)",
-			    n_targets, n_sources);
-	if (n_targets && (rr.pool || param(c, "TargetSettingGoal")))
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "TargetPool and TargetSettingGoal must be NULL when TargetElements are given");
-	rr.sync_type = sync_type < 0 ? 0 : (uint16_t)sync_type;
-	rr.n = n_sources;
-	for (i = 0; i < n_sources && !o.rc; i++)
-		rr.sources[i] = volume_of(c, sources[i], list_form ?
-					  "SourceElements" : "SourceElement", i, &o);
-	for (i = 0; i < n_targets && !o.rc; i++)
-		rr.targets[i] = volume_of(c, targets[i], list_form ?
-					  "TargetElements" : "TargetElement", i, &o);
-	names = param(c, list_form ? "ElementNames" : "ElementName");
-	if (names && names->is_array != list_form)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "ElementName%s: wrong shape", list_form ? "s" : "");
-	else if (names && names->n > n_sources)
-		method_fail(&o, CIMREPL_RC_INVALID_PARAMETER,
-			    "ElementNames: %zu names for %zu SourceElements",
-			    names->n, n_sources);
-	else if (names)
-		for (i = 0; i < names->n; i++)
-			rr.names[i] = cim_value_get_string(names, i);
-	if (!o.rc)
-		check_settings(c, &rr, n_targets > 0, &o);
+	replargs_translate(c->req, list_form, c->d->system_name, &rr, &o);
 
 	if (!o.rc) {
 		replicate_create_list(c->d, &c->p->lio, &rr, res);
@@ -713,9 +420,37 @@ out:
 	return doc;
 }
 
+/* The Get* methods of CIM_ReplicationServiceCapabilities (capabilities.c). */
+static char *call_capabilities(struct call *c)
+{
+	const struct cim_path *target = c->req->target;
+	struct model_list all;
+	bool ours = !target->n_keys;
+	char *doc;
+	size_t i;
+
+	if (!caps_has_method(c->req->method))
+		return error_doc(c, CIM_ERR_METHOD_NOT_FOUND, "%s has no method %s",
+				 CLASS_CAPABILITIES, c->req->method);
+	if (target->n_keys) {
+		doc = collect(c, CLASS_CAPABILITIES, &all);
+		if (doc)
+			return doc;
+		for (i = 0; i < all.n && !ours; i++)
+			ours = model_path_equal(all.items[i]->path, target);
+		model_list_free(&all);
+	}
+	if (!ours)
+		return error_doc(c, CIM_ERR_NOT_FOUND,
+				 "no such replication service capabilities");
+	return caps_invoke(&c->d->caps, classes_find(CLASS_SERVICE), c->req,
+			   &c->r, &c->len);
+}
+
 static char *dispatch_extrinsic(struct call *c)
 {
 	const struct cim_path *target = c->req->target;
+	const struct cim_class *cls;
 	const struct cim_method *m;
 	struct model_list all;
 	char *doc;
@@ -724,6 +459,13 @@ static char *dispatch_extrinsic(struct call *c)
 	if (!target || !target->classname)
 		return error_doc(c, CIM_ERR_INVALID_PARAMETER,
 				 "a method call needs an object");
+	cls = classes_find(target->classname);
+	if (cls && !interop_namespace_has_class(c->req->namespace, cls))
+		return error_doc(c, CIM_ERR_INVALID_CLASS,
+				 "class %s is not served in %s",
+				 target->classname, c->req->namespace);
+	if (!strcasecmp(target->classname, CLASS_CAPABILITIES))
+		return call_capabilities(c);
 	if (strcasecmp(target->classname, CLASS_SERVICE)) {
 		if (classes_find(target->classname))
 			return error_doc(c, CIM_ERR_METHOD_NOT_FOUND,
@@ -751,6 +493,8 @@ static char *dispatch_extrinsic(struct call *c)
 			return error_doc(c, CIM_ERR_NOT_FOUND,
 					 "no such replication service");
 	}
+	if (syncmethods_handles(m->name))
+		return syncmethods_call(c->p, c->req, m, &c->r, &c->len);
 	return method_create(c, m, !strcasecmp(m->name, "CreateListReplica"));
 }
 
@@ -770,6 +514,8 @@ static char *dispatch_intrinsic(struct call *c)
 		return op_enumerate_instances(c, false);
 	if (!strcasecmp(op, "GetInstance"))
 		return op_get_instance(c);
+	if (assoc_is_operation(op))
+		return assoc_operation(c->d, &c->p->lio, c->req, &c->r, &c->len);
 	return error_doc(c, CIM_ERR_NOT_SUPPORTED,
 			 "%s is not supported by this server", op);
 }
@@ -819,11 +565,13 @@ int provider_handle(void *arg, const struct cim_httpd_request *hreq,
 	};
 
 	pthread_mutex_lock(&p->d->lock);
-	if (!req->namespace || strcasecmp(req->namespace, DAEMON_NAMESPACE))
+	if (indications_serves(req))
+		doc = indications_handle(p->d, req, &c.r, &c.len);
+	else if (!interop_namespace_served(req->namespace))
 		doc = error_doc(&c, CIM_ERR_INVALID_NAMESPACE,
-				"namespace %s is not served here (%s is)",
+				"namespace %s is not served here (%s and %s are)",
 				req->namespace ? req->namespace : "(none)",
-				DAEMON_NAMESPACE);
+				DAEMON_NAMESPACE, DAEMON_INTEROP_NAMESPACE);
 	else if (req->intrinsic)
 		doc = dispatch_intrinsic(&c);
 	else

@@ -18,8 +18,11 @@
 #include <linux/cimrepl.h>
 
 #include "catalog.h"
+#include "indications.h"
 #include "pools.h"
+#include "replargs.h"
 #include "replicate.h"
+#include "syncops.h"
 
 /* What one element of the list needs and what was done for it. */
 struct element {
@@ -61,24 +64,6 @@ static void fail(struct replicate_result *res, uint32_t rc, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(res->description, sizeof(res->description), fmt, ap);
 	va_end(ap);
-}
-
-/* The CIM return code for a kernel errno. */
-static uint32_t rc_of_errno(int err)
-{
-	switch (-err) {
-	case EINVAL:
-	case ENOENT:
-	case EEXIST:
-	case ERANGE:
-		return CIMREPL_RC_INVALID_PARAMETER;
-	case EBUSY:
-		return CIMREPL_RC_IN_USE;
-	case EOPNOTSUPP:
-		return CIMREPL_RC_NOT_SUPPORTED;
-	default:
-		return CIMREPL_RC_FAILED;
-	}
 }
 
 static char sync_letter(uint16_t sync_type)
@@ -166,6 +151,7 @@ static bool check(struct replicate_ctx *c)
 	const struct replicate_request *req = c->req;
 	struct replicate_result *res = c->res;
 	bool clone = req->sync_type == CIMREPL_SYNC_TYPE_CLONE;
+	bool mirror = req->sync_type == CIMREPL_SYNC_TYPE_MIRROR;
 	unsigned int i;
 	size_t a, b;
 	int ret;
@@ -179,7 +165,14 @@ static bool check(struct replicate_ctx *c)
 		     req->sync_type);
 		return false;
 	}
-	if (req->mode >= 0 && req->mode != CIMREPL_MODE_SYNCHRONOUS) {
+	if (mirror && req->mode >= 0 && req->mode != CIMREPL_MODE_SYNCHRONOUS &&
+	    req->mode != CIMREPL_MODE_ASYNCHRONOUS) {
+		fail(res, CIMREPL_RC_NOT_SUPPORTED,
+		     "Mode %d: mirrors are synchronous (Mode 2) or asynchronous (Mode 3), not adaptive",
+		     req->mode);
+		return false;
+	}
+	if (!mirror && req->mode >= 0 && req->mode != CIMREPL_MODE_SYNCHRONOUS) {
 		fail(res, CIMREPL_RC_NOT_SUPPORTED,
 		     "Mode %d: snapshots and clones are established synchronously (Mode 2)",
 		     req->mode);
@@ -187,13 +180,15 @@ static bool check(struct replicate_ctx *c)
 	}
 	if (req->wait_state >= 0 &&
 	    req->wait_state != CIMREPL_COPY_STATE_SYNCHRONIZED &&
-	    !(clone && req->wait_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED)) {
+	    !((clone || mirror) &&
+	      req->wait_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED)) {
 		fail(res, CIMREPL_RC_NOT_SUPPORTED,
 		     "WaitForCopyState %d: a %s never waits in that CopyState",
-		     req->wait_state, clone ? "clone" : "snapshot");
+		     req->wait_state,
+		     clone ? "clone" : mirror ? "mirror" : "snapshot");
 		return false;
 	}
-	if (req->targets[0] && !clone) {
+	if (req->targets[0] && !clone && !mirror) {
 		fail(res, CIMREPL_RC_NOT_SUPPORTED,
 		     "TargetElements: snapshots take their space from a pool, not from given volumes");
 		return false;
@@ -324,7 +319,7 @@ static void undo(struct replicate_ctx *c)
 		if (e->kernel_made)
 			kernel_replica_delete(c->d->kernel, e->kernel_name);
 		if (e->loop_made)
-			pools_loop_discard(&e->loop);
+			pools_loop_discard(c->d, &e->loop);
 		if (e->target_freed) {
 			opts.serial = e->target.bs.serial;
 			opts.readonly = e->target.bs.readonly;
@@ -337,23 +332,24 @@ static void undo(struct replicate_ctx *c)
 	}
 }
 
-/* Step 2: the targets of clones. */
+/* Step 2: the targets of clones and mirrors. */
 static bool make_targets(struct replicate_ctx *c)
 {
 	struct replicate_result *res = c->res;
 	size_t i;
 	int ret;
 
-	if (c->req->sync_type != CIMREPL_SYNC_TYPE_CLONE)
+	if (c->req->sync_type != CIMREPL_SYNC_TYPE_CLONE &&
+	    c->req->sync_type != CIMREPL_SYNC_TYPE_MIRROR)
 		return true;
 	for (i = 0; i < c->req->n; i++) {
 		struct element *e = &c->el[i];
 
 		if (e->target_given) {
-			/* LIO lets go of the device; the clone will hold it */
+			/* LIO lets go of the device; the replica will hold it */
 			ret = lio_block_delete(c->lio, e->target.bs.name);
 			if (ret) {
-				fail(res, rc_of_errno(ret),
+				fail(res, replargs_rc_of_errno(ret),
 				     "TargetElements[%zu]: %s", i, lio_error(c->lio));
 				return false;
 			}
@@ -399,11 +395,12 @@ static bool make_replicas(struct replicate_ctx *c)
 	if (ret) {
 		bad = kernel_error_element(c->d->kernel);
 		if (bad >= 0)
-			fail(res, rc_of_errno(ret), "element %d (%s): %s", bad,
-			     c->req->sources[bad], kernel_error(c->d->kernel));
-		else
-			fail(res, rc_of_errno(ret), "the kernel refused: %s",
+			fail(res, replargs_rc_of_errno(ret),
+			     "element %d (%s): %s", bad, c->req->sources[bad],
 			     kernel_error(c->d->kernel));
+		else
+			fail(res, replargs_rc_of_errno(ret),
+			     "the kernel refused: %s", kernel_error(c->d->kernel));
 		return false;
 	}
 	for (i = 0; i < c->req->n; i++) {
@@ -454,9 +451,17 @@ static bool make_backstores(struct replicate_ctx *c)
 	return true;
 }
 
+/*
+ * Whether @s is where a wait for @wait_state ends: in that CopyState (or,
+ * for a wait for Unsynchronized, the copy under way, already past it), and
+ * not in the middle of an operation (a restore).
+ */
 static bool reached(const struct kernel_sync *s, int wait_state)
 {
-	return s->copy_state == wait_state;
+	return (s->copy_state == wait_state ||
+		(wait_state == CIMREPL_COPY_STATE_UNSYNCHRONIZED &&
+		 s->copy_state == CIMREPL_COPY_STATE_SYNCHRONIZED)) &&
+	       !syncop_in_progress(s->progress_status);
 }
 
 /* Step 5: the replicas and their job, in one transaction. */
@@ -488,7 +493,8 @@ static bool record(struct replicate_ctx *c, bool need_job)
 		struct element *e = &c->el[i];
 		struct store_replica r = {
 			.sync_type = c->req->sync_type,
-			.mode = CIMREPL_MODE_SYNCHRONOUS,
+			.mode = c->req->mode >= 0 ? (uint16_t)c->req->mode :
+				CIMREPL_MODE_SYNCHRONOUS,
 			.created_ns = now,
 			.job_id = res->job_id,
 		};
@@ -505,7 +511,8 @@ static bool record(struct replicate_ctx *c, bool need_job)
 		if (e->loop_made)
 			snprintf(r.target_file, sizeof(r.target_file), "%s",
 				 e->loop.file);
-		if (store_replica_put(st, &r))
+		if (store_replica_put(st, &r) ||
+		    (e->loop_made && pools_target_commit(c->d, &e->loop)))
 			goto rollback;
 	}
 	if (!store_commit(st))
@@ -650,8 +657,10 @@ int replicate_job_refresh(struct daemon *d, int64_t id, struct store_job *job)
 		if (job->percent > 99)
 			job->percent = 99;
 	}
-	if (memcmp(&before, job, sizeof(before)) &&
-	    store_job_update(d->store, job))
-		return -EIO;
+	if (memcmp(&before, job, sizeof(before))) {
+		if (store_job_update(d->store, job))
+			return -EIO;
+		indications_job_changed(d, &before, job);
+	}
 	return job->state;
 }

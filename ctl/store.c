@@ -15,7 +15,7 @@
 #include "store.h"
 
 /* PRAGMA user_version: bumped with every change to the schema below. */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	3
 
 static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS replicas ("
@@ -50,7 +50,24 @@ static const char store_schema[] =
 	" kind TEXT NOT NULL,"
 	" path TEXT NOT NULL,"
 	" size INTEGER NOT NULL,"
-	" is_default INTEGER NOT NULL);";
+	" is_default INTEGER NOT NULL);"
+	/* version 2: block pools' allocation map */
+	"CREATE TABLE IF NOT EXISTS extents ("
+	" pool TEXT NOT NULL,"
+	" start INTEGER NOT NULL,"
+	" length INTEGER NOT NULL,"
+	" owner TEXT NOT NULL,"
+	" dm_name TEXT NOT NULL,"
+	" committed INTEGER NOT NULL,"
+	" PRIMARY KEY (pool, start));"
+	/* version 3: indication filters, listener destinations, subscriptions */
+	"CREATE TABLE IF NOT EXISTS indication_objects ("
+	" kind TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"
+	" instance TEXT NOT NULL,"
+	" created_ns INTEGER NOT NULL,"
+	" PRIMARY KEY (kind, name));";
 
 struct store {
 	sqlite3 *db;
@@ -480,4 +497,124 @@ int store_pool_list(struct store *st, store_pool_fn fn, void *arg)
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "list pools");
+}
+
+/* Extents. */
+
+int store_extent_put(struct store *st, const struct store_extent *e)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT OR REPLACE INTO extents"
+		" (pool, start, length, owner, dm_name, committed)"
+		" VALUES (?, ?, ?, ?, ?, ?)");
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, e->pool, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)e->start);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)e->length);
+	sqlite3_bind_text(stmt, 4, e->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, e->dm_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 6, e->committed);
+	return store_run(st, stmt, "store extent");
+}
+
+int store_extent_delete(struct store *st, const char *pool, uint64_t start)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"DELETE FROM extents WHERE pool = ? AND start = ?");
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, pool, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)start);
+	return store_run(st, stmt, "delete extent");
+}
+
+int store_extent_list(struct store *st, const char *pool, store_extent_fn fn,
+		      void *arg)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT pool, start, length, owner, dm_name, committed"
+		" FROM extents WHERE pool = ? ORDER BY start");
+	struct store_extent e;
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, pool, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		store_copy_text(e.pool, sizeof(e.pool), stmt, 0);
+		e.start = (uint64_t)sqlite3_column_int64(stmt, 1);
+		e.length = (uint64_t)sqlite3_column_int64(stmt, 2);
+		store_copy_text(e.owner, sizeof(e.owner), stmt, 3);
+		store_copy_text(e.dm_name, sizeof(e.dm_name), stmt, 4);
+		e.committed = sqlite3_column_int(stmt, 5);
+		fn(&e, arg);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "list extents");
+}
+
+/* Indication subscriptions' objects. */
+
+int store_indication_put(struct store *st, const char *kind, const char *name,
+			 const char *namespace, const char *instance,
+			 int64_t created_ns)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"INSERT INTO indication_objects (kind, name, namespace, instance,"
+		" created_ns) VALUES (?, ?, ?, ?, ?)");
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, instance, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, created_ns);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_CONSTRAINT)
+		return -EEXIST;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "put indication object");
+}
+
+int store_indication_delete(struct store *st, const char *kind,
+			    const char *name)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"DELETE FROM indication_objects WHERE kind = ? AND name = ?");
+	int ret;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	ret = store_run(st, stmt, "delete indication object");
+	if (!ret && !sqlite3_changes(st->db))
+		return -ENOENT;
+	return ret;
+}
+
+int store_indication_list(struct store *st, const char *kind,
+			  store_indication_fn fn, void *arg)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT name, namespace, instance, created_ns FROM indication_objects"
+		" WHERE kind = ? ORDER BY created_ns, name");
+	int rc;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(stmt, 0),
+		   (const char *)sqlite3_column_text(stmt, 1),
+		   (const char *)sqlite3_column_text(stmt, 2),
+		   sqlite3_column_int64(stmt, 3), arg);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "list indication objects");
 }

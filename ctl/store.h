@@ -95,4 +95,43 @@ int store_pool_delete(struct store *st, const char *name);
 typedef void (*store_pool_fn)(const struct store_pool *p, void *arg);
 int store_pool_list(struct store *st, store_pool_fn fn, void *arg);
 
+/*
+ * An extent of a block pool's device: its kernel store or a replica's
+ * target. Reserved (not committed) while the CreateListReplica that takes
+ * it runs; committed in the transaction that records the replica.
+ */
+struct store_extent {
+	char pool[STORE_NAME_MAX];
+	uint64_t start;			/* bytes from the device's start */
+	uint64_t length;		/* bytes */
+	char owner[STORE_NAME_MAX];	/* kernel replica, or "@store" */
+	char dm_name[128];		/* its device-mapper device */
+	bool committed;
+};
+
+int store_extent_put(struct store *st, const struct store_extent *e);
+int store_extent_delete(struct store *st, const char *pool, uint64_t start);
+/* The extents of @pool, by start. */
+typedef void (*store_extent_fn)(const struct store_extent *e, void *arg);
+int store_extent_list(struct store *st, const char *pool, store_extent_fn fn,
+		      void *arg);
+
+/*
+ * The objects of indication subscriptions (CIM_IndicationFilter,
+ * CIM_ListenerDestinationCIMXML, CIM_IndicationSubscription): @kind is
+ * the class, @name the object's key in words, @namespace where it was
+ * created, @instance the instance as CIM-XML (what CreateInstance was
+ * given, completed). put fails with -EEXIST for a name already there.
+ */
+int store_indication_put(struct store *st, const char *kind, const char *name,
+			 const char *namespace, const char *instance,
+			 int64_t created_ns);
+int store_indication_delete(struct store *st, const char *kind,
+			    const char *name);
+typedef void (*store_indication_fn)(const char *name, const char *namespace,
+				    const char *instance, int64_t created_ns,
+				    void *arg);
+int store_indication_list(struct store *st, const char *kind,
+			  store_indication_fn fn, void *arg);
+
 #endif /* CIMREPL_STORE_H */

@@ -90,6 +90,10 @@ struct cimrepl_meta_snapshot {
  */
 #define CIMREPL_META_SNAP_MIRROR	0x4
 #define CIMREPL_META_SNAP_ASYNC		0x8	/* a mirror in Mode 3 */
+/* A write of the mirror's log failed: at load, every region is dirty. */
+#define CIMREPL_META_SNAP_LOG_FAILED	0x10
+/* The mirror's target was Synchronized since its last copy began. */
+#define CIMREPL_META_SNAP_CONSISTENT	0x20
 
 #define CIMREPL_META_SNAPSHOTS \
 	((CIMREPL_META_BLOCK - sizeof(struct cimrepl_meta_header)) / \

@@ -62,8 +62,13 @@
 #define CIMREPL_MIRROR_WINDOW_BYTES	SZ_4M
 /* Most queued writes an asynchronous mirror applies at once. */
 #define CIMREPL_MIRROR_APPLY_BATCH	16
-/* How often clean regions leave the log. */
-#define CIMREPL_MIRROR_CLEAR_DELAY	HZ
+/*
+ * How often the log is looked at for clean regions; a region leaves it
+ * when it was clean at two looks in a row, so that a region written every
+ * few seconds does not pay a log write each time (md's bitmap does the
+ * same with its daemon_sleep).
+ */
+#define CIMREPL_MIRROR_CLEAR_DELAY	(5 * HZ)
 #define CIMREPL_MIRROR_THROTTLE_PERIOD	HZ
 
 static const u16 cimrepl_mirror_modes[] = {
@@ -143,7 +148,10 @@ struct cimrepl_mirror_write {
  * @restoring: a restore (target -> source) runs; @copy_state is then
  *	Unsynchronized and @restore_from the state written in the record
  * @log_failed: a log write failed: the log on disk cannot be trusted and
- *	the next resync copies every region
+ *	the next resync copies every region (persisted in the record)
+ * @consistent: the target held the source's data everywhere since it was
+ *	last Synchronized (persisted): what a restore may copy back
+ * @dying: teardown runs: the workers stop and re-arm nothing
  * @error: the errno that broke it, 0 if none
  * @synced_ns, @suspended_ns: when it last became Synchronized, Suspended
  * @throttle_set, @throttle: the copy's own throttle (KiB/s) if set
@@ -151,6 +159,8 @@ struct cimrepl_mirror_write {
  * @logged, @log_next, @dirty, @copying, @to_restore: bitmaps, see above;
  *	@to_restore: regions a running restore has yet to copy back
  * @changed: log blocks where @log_next differs from @logged
+ * @clean_once: regions found clean at the last look for clean regions
+ *	and not written since
  * @pending: per region, writes not finished on every leg
  * @nr_dirty, @nr_restore: bits set in @dirty, @to_restore
  * @run_done, @run_total: regions copied and to copy in the current run
@@ -202,6 +212,8 @@ struct cimrepl_mirror {
 	bool restoring;
 	u16 restore_from;
 	bool log_failed;
+	bool consistent;
+	bool dying;
 	int error;
 	u64 synced_ns;
 	u64 suspended_ns;
@@ -214,6 +226,7 @@ struct cimrepl_mirror {
 	unsigned long *copying;
 	unsigned long *to_restore;
 	unsigned long *changed;
+	unsigned long *clean_once;
 	u32 *pending;
 	u64 nr_dirty;
 	u64 nr_restore;
@@ -393,6 +406,16 @@ static struct cimrepl_mirror_write *cimrepl_mirror_write_new(struct bio *bio)
 	return w;
 }
 
+/* An empty preflush for the target, queued in write order. */
+static struct cimrepl_mirror_write *cimrepl_mirror_flush_new(void)
+{
+	struct cimrepl_mirror_write *w = kzalloc(sizeof(*w), GFP_NOIO);
+
+	if (w)
+		w->opf = REQ_OP_WRITE | REQ_PREFLUSH;
+	return w;
+}
+
 /*
  * Fracture/suspend/break: drop an asynchronous mirror's queue into the
  * dirty bitmap. Under @lock; the entries go to @freed.
@@ -481,28 +504,32 @@ static void cimrepl_mirror_leg_done(struct cimrepl_mirror_req *req)
 		cimrepl_mirror_unpend(m, req->first, req->last);
 		if (req->status)
 			cimrepl_mirror_mark_dirty(m, req->first, req->last);
-		if (req->to_target) {
-			m->target_inflight--;
-			if (req->target_status == BLK_STS_NOTSUPP) {
-				/* a discard the target lacks: copy instead */
-				cimrepl_mirror_mark_dirty(m, req->first,
-							  req->last);
-				kick_copy = true;
-			} else if (req->target_status) {
-				cimrepl_mirror_mark_dirty(m, req->first,
-							  req->last);
-				cimrepl_mirror_break(m, blk_status_to_errno(req->target_status),
-						     &freed);
-				kick_log = true;
-			}
-			wake_up(&m->idle);
+		if (req->to_target &&
+		    req->target_status == BLK_STS_NOTSUPP) {
+			/* a discard the target lacks: copy instead */
+			cimrepl_mirror_mark_dirty(m, req->first, req->last);
+			kick_copy = true;
+		} else if (req->to_target && req->target_status) {
+			cimrepl_mirror_mark_dirty(m, req->first, req->last);
+			cimrepl_mirror_break(m, blk_status_to_errno(req->target_status),
+					     &freed);
+			kick_log = true;
+			kick_copy = true;
 		}
 	}
-	spin_unlock_irqrestore(&m->lock, flags);
+	/*
+	 * Under the lock and before the last target leg is counted out: a
+	 * teardown waiting for that frees @m as soon as it sees zero.
+	 */
 	if (kick_log)
 		queue_work(m->wq, &m->log_work);
 	if (kick_copy)
 		queue_work(m->wq, &m->copy_work);
+	if (req->to_target) {
+		m->target_inflight--;
+		wake_up(&m->idle);
+	}
+	spin_unlock_irqrestore(&m->lock, flags);
 	cimrepl_mirror_free_list(&freed);
 	cimrepl_mirror_write_free(w);
 	if (req->status)
@@ -534,15 +561,23 @@ enum cimrepl_mirror_route {
 	CIMREPL_MIRROR_WAIT_COPY,
 	CIMREPL_MIRROR_WAIT_BACKLOG,
 	CIMREPL_MIRROR_NEED_COPY,	/* async: take a copy of the data first */
+	CIMREPL_MIRROR_NEED_FLUSH,	/* async: make an empty flush entry */
 	CIMREPL_MIRROR_BOTH,
 	CIMREPL_MIRROR_QUEUE,
 	CIMREPL_MIRROR_SOURCE_ONLY,
+	/*
+	 * A preflush into a dirty region while the target follows: the data
+	 * to the source only, but the flush must reach the target too, for
+	 * the writes it already has (sync: a flush leg; async: queued).
+	 */
+	CIMREPL_MIRROR_SOURCE_FLUSH,
+	CIMREPL_MIRROR_QUEUE_FLUSH,
 };
 
 /* Where a write of the source goes. Under @lock; counts it as pending. */
 static enum cimrepl_mirror_route
-cimrepl_mirror_route(struct cimrepl_mirror *m, u64 first, u64 last,
-		     struct cimrepl_mirror_write *w)
+cimrepl_mirror_route(struct cimrepl_mirror *m, struct bio *bio, u64 first,
+		     u64 last, struct cimrepl_mirror_write *w)
 {
 	enum cimrepl_mirror_route route;
 	u64 r;
@@ -558,18 +593,32 @@ cimrepl_mirror_route(struct cimrepl_mirror *m, u64 first, u64 last,
 			route = CIMREPL_MIRROR_BOTH;
 			m->target_inflight++;
 		} else {
+			/* before the data is copied: a held write copies once */
+			if (cimrepl_mirror_backlog_full(m, (u64)bio_sectors(bio) <<
+							   SECTOR_SHIFT))
+				return CIMREPL_MIRROR_WAIT_BACKLOG;
 			if (!w)
 				return CIMREPL_MIRROR_NEED_COPY;
-			if (cimrepl_mirror_backlog_full(m, cimrepl_mirror_write_bytes(w)))
-				return CIMREPL_MIRROR_WAIT_BACKLOG;
 			route = CIMREPL_MIRROR_QUEUE;
 		}
+	} else if ((bio->bi_opf & REQ_PREFLUSH) && cimrepl_mirror_following(m)) {
+		if (m->mode == CIMREPL_MODE_SYNCHRONOUS) {
+			route = CIMREPL_MIRROR_SOURCE_FLUSH;
+			m->target_inflight++;
+		} else {
+			if (!w)
+				return CIMREPL_MIRROR_NEED_FLUSH;
+			route = CIMREPL_MIRROR_QUEUE_FLUSH;
+		}
+		cimrepl_mirror_mark_dirty(m, first, last);
 	} else {
 		route = CIMREPL_MIRROR_SOURCE_ONLY;
 		cimrepl_mirror_mark_dirty(m, first, last);
 	}
-	for (r = first; r <= last && first <= last; r++)
+	for (r = first; r <= last && first <= last; r++) {
 		m->pending[r]++;
+		__clear_bit(r, m->clean_once);
+	}
 	return route;
 }
 
@@ -606,7 +655,7 @@ void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
 	}
 	for (;;) {
 		spin_lock_irq(&m->lock);
-		route = cimrepl_mirror_route(m, first, last, w);
+		route = cimrepl_mirror_route(m, bio, first, last, w);
 		if (route == CIMREPL_MIRROR_WAIT_LOG)
 			bio_list_add(&m->wait_log, bio);
 		else if (route == CIMREPL_MIRROR_WAIT_COPY)
@@ -614,9 +663,12 @@ void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
 		else if (route == CIMREPL_MIRROR_WAIT_BACKLOG)
 			bio_list_add(&m->wait_backlog, bio);
 		spin_unlock_irq(&m->lock);
-		if (route != CIMREPL_MIRROR_NEED_COPY)
+		if (route == CIMREPL_MIRROR_NEED_COPY)
+			w = cimrepl_mirror_write_new(bio);
+		else if (route == CIMREPL_MIRROR_NEED_FLUSH)
+			w = cimrepl_mirror_flush_new();
+		else
 			break;
-		w = cimrepl_mirror_write_new(bio);
 		if (!w) {
 			kfree(req);
 			cimrepl_volume_end_bio(vol, bio, BLK_STS_RESOURCE);
@@ -638,16 +690,24 @@ void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
 	req->first = first;
 	req->last = last;
 	atomic_set(&req->legs, 1);
-	if (route == CIMREPL_MIRROR_QUEUE) {
+	if (route == CIMREPL_MIRROR_QUEUE || route == CIMREPL_MIRROR_QUEUE_FLUSH) {
+		/* a flush entry holds the regions too: released when applied */
 		req->write = w;
 		w->first = first;
 		w->last = last;
 		w = NULL;
 	}
-	if (route == CIMREPL_MIRROR_BOTH) {
+	if (route == CIMREPL_MIRROR_BOTH ||
+	    route == CIMREPL_MIRROR_SOURCE_FLUSH) {
 		req->to_target = true;
 		atomic_set(&req->legs, 2);
-		leg = bio_alloc_clone(m->dev->backing.bdev, bio, GFP_NOIO, &m->bs);
+		if (route == CIMREPL_MIRROR_BOTH)
+			leg = bio_alloc_clone(m->dev->backing.bdev, bio,
+					      GFP_NOIO, &m->bs);
+		else
+			leg = bio_alloc_bioset(m->dev->backing.bdev, 0,
+					       REQ_OP_WRITE | REQ_PREFLUSH,
+					       GFP_NOIO, &m->bs);
 		leg->bi_private = req;
 		leg->bi_end_io = cimrepl_mirror_target_endio;
 		submit_bio_noacct(leg);
@@ -775,6 +835,10 @@ static void cimrepl_mirror_fill_record(struct cimrepl_mirror *m,
 
 	spin_lock_irq(&m->lock);
 	state = m->restoring ? m->restore_from : m->copy_state;
+	if (m->log_failed)
+		flags |= CIMREPL_META_SNAP_LOG_FAILED;
+	if (m->consistent)
+		flags |= CIMREPL_META_SNAP_CONSISTENT;
 	spin_unlock_irq(&m->lock);
 	if (m->mode == CIMREPL_MODE_ASYNCHRONOUS)
 		flags |= CIMREPL_META_SNAP_ASYNC;
@@ -782,6 +846,9 @@ static void cimrepl_mirror_fill_record(struct cimrepl_mirror *m,
 	strscpy(rec->name, m->dev->name, sizeof(rec->name));
 	strscpy(rec->origin, m->source->name, sizeof(rec->origin));
 	rec->seq = cpu_to_le32(m->seq);
+	/* the geometry the log was written with */
+	rec->origin_id = cpu_to_le32(m->region_shift);
+	rec->copied = cpu_to_le32(m->nr_regions);
 	rec->copy_state = cpu_to_le16(state);
 	rec->flags = cpu_to_le16(flags);
 	rec->created_ns = cpu_to_le64(m->created_ns);
@@ -807,6 +874,29 @@ static void cimrepl_mirror_notify(struct cimrepl_mirror *m, u16 event)
 	cimrepl_nl_notify_mirror(m, event);
 }
 
+/*
+ * Flush both legs: the target (a failure breaks the mirror), then the
+ * source (a restore wrote it with plain writes).
+ */
+static int cimrepl_mirror_flush_legs(struct cimrepl_mirror *m)
+{
+	LIST_HEAD(freed);
+	int ret;
+
+	ret = blkdev_issue_flush(m->dev->backing.bdev);
+	if (ret) {
+		spin_lock_irq(&m->lock);
+		cimrepl_mirror_break(m, ret, &freed);
+		spin_unlock_irq(&m->lock);
+		cimrepl_mirror_free_list(&freed);
+		pr_err("cimrepl: mirror %s: the target does not flush: %d\n",
+		       m->dev->name, ret);
+		queue_work(m->wq, &m->copy_work);
+		return ret;
+	}
+	return blkdev_issue_flush(m->source->backing.bdev);
+}
+
 /* Drop clean regions from @log_next. Under @lock. */
 static void cimrepl_mirror_clear_clean(struct cimrepl_mirror *m)
 {
@@ -816,8 +906,14 @@ static void cimrepl_mirror_clear_clean(struct cimrepl_mirror *m)
 		return;
 	for_each_set_bit(r, m->log_next, m->nr_regions) {
 		if (test_bit(r, m->dirty) || test_bit(r, m->copying) ||
-		    m->pending[r])
+		    m->pending[r]) {
+			__clear_bit(r, m->clean_once);
 			continue;
+		}
+		/* clean twice in a row, unwritten in between: out */
+		if (!__test_and_set_bit(r, m->clean_once))
+			continue;
+		__clear_bit(r, m->clean_once);
 		__clear_bit(r, m->log_next);
 		__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
 	}
@@ -827,7 +923,8 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 {
 	struct cimrepl_mirror *m = container_of(work, struct cimrepl_mirror,
 						log_work);
-	bool record, notify, failed = false;
+	bool record, notify, failed = false, flushed = false, clears;
+	unsigned long *logged_bits;
 	struct bio_list bios;
 	unsigned int block;
 	struct bio *bio;
@@ -836,6 +933,11 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 	int ret;
 
 	spin_lock_irq(&m->lock);
+	/* clean regions first: a write waiting below must not lose its bit */
+	if (m->clear_wanted) {
+		m->clear_wanted = false;
+		cimrepl_mirror_clear_clean(m);
+	}
 	bios = m->wait_log;
 	bio_list_init(&m->wait_log);
 	bio_list_for_each(bio, &bios) {
@@ -846,17 +948,34 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 			__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
 		}
 	}
-	if (m->clear_wanted) {
-		m->clear_wanted = false;
-		cimrepl_mirror_clear_clean(m);
-	}
 	for (;;) {
 		block = find_first_bit(m->changed, m->nr_log_blocks);
 		if (block >= m->nr_log_blocks)
 			break;
 		__clear_bit(block, m->changed);
+		logged_bits = cimrepl_mirror_block_bits(m->logged, block);
 		bitmap_copy(m->log_image, cimrepl_mirror_block_bits(m->log_next, block),
 			    CIMREPL_MIRROR_LOG_BITS);
+		clears = !bitmap_subset(logged_bits, m->log_image,
+					CIMREPL_MIRROR_LOG_BITS);
+		spin_unlock_irq(&m->lock);
+		/*
+		 * A bit leaves the log only once what the legs hold is
+		 * durable on both: the copies and applied writes were plain.
+		 */
+		if (clears && !flushed && !failed) {
+			ret = cimrepl_mirror_flush_legs(m);
+			flushed = !ret;
+		}
+		spin_lock_irq(&m->lock);
+		if (clears && !flushed) {
+			/* not durable: the bits stay */
+			bitmap_or(m->log_image, m->log_image, logged_bits,
+				  CIMREPL_MIRROR_LOG_BITS);
+			bitmap_or(cimrepl_mirror_block_bits(m->log_next, block),
+				  cimrepl_mirror_block_bits(m->log_next, block),
+				  logged_bits, CIMREPL_MIRROR_LOG_BITS);
+		}
 		spin_unlock_irq(&m->lock);
 		ret = failed ? -EIO : cimrepl_mirror_write_log_block(m, block);
 		spin_lock_irq(&m->lock);
@@ -866,6 +985,7 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 			failed = true;
 			m->log_failed = true;
 			cimrepl_mirror_break(m, ret, &freed);
+			queue_work(m->wq, &m->copy_work);
 		}
 		/* written, or given up on: writes may pass either way */
 		bitmap_copy(cimrepl_mirror_block_bits(m->logged, block),
@@ -879,8 +999,12 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 
 	cimrepl_mirror_free_list(&freed);
 	cimrepl_mirror_resubmit(m, &bios);
-	if (record)
+	if (record && !READ_ONCE(m->dying)) {
+		/* a record saying Synchronized must be true after a crash */
+		if (!flushed)
+			cimrepl_mirror_flush_legs(m);
 		cimrepl_mirror_write_record(m);
+	}
 	if (notify)
 		cimrepl_mirror_notify(m, CIMREPL_EVENT_STATE_CHANGED);
 }
@@ -895,7 +1019,8 @@ static void cimrepl_mirror_clear_work(struct work_struct *work)
 	m->clear_wanted = true;
 	spin_unlock_irq(&m->lock);
 	queue_work(m->wq, &m->log_work);
-	queue_delayed_work(m->wq, &m->clear_work, CIMREPL_MIRROR_CLEAR_DELAY);
+	if (!READ_ONCE(m->dying))
+		queue_delayed_work(m->wq, &m->clear_work, CIMREPL_MIRROR_CLEAR_DELAY);
 }
 
 /* Applying an asynchronous mirror's queue. */
@@ -909,7 +1034,8 @@ static void cimrepl_mirror_apply_endio(struct bio *bio)
 	struct cimrepl_mirror_write *w = bio->bi_private;
 	struct cimrepl_mirror_batch *batch = w->batch;
 
-	w->error = bio->bi_status;
+	if (bio->bi_status)
+		w->error = bio->bi_status;
 	bio_put(bio);
 	if (atomic_dec_and_test(&batch->remaining))
 		complete(&batch->done);
@@ -936,7 +1062,9 @@ static unsigned int cimrepl_mirror_take_batch(struct cimrepl_mirror *m,
 			if (cimrepl_mirror_overlaps(prev, w))
 				goto out;
 		list_move_tail(&w->node, batch);
-		if (++n == CIMREPL_MIRROR_APPLY_BATCH)
+		/* what came after a flush or FUA write may depend on it */
+		if (++n == CIMREPL_MIRROR_APPLY_BATCH ||
+		    (w->opf & (REQ_PREFLUSH | REQ_FUA)))
 			break;
 	}
 out:
@@ -952,33 +1080,51 @@ static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m)
 	struct bio *bio;
 	LIST_HEAD(batch);
 	LIST_HEAD(freed);
-	unsigned int n, i;
+	unsigned int n, i, bios;
 
 	spin_lock_irq(&m->lock);
-	n = cimrepl_mirror_following(m) ? cimrepl_mirror_take_batch(m, &batch) : 0;
+	n = cimrepl_mirror_following(m) && !m->dying ?
+	    cimrepl_mirror_take_batch(m, &batch) : 0;
 	m->target_inflight += n;
-	spin_unlock_irq(&m->lock);
-	if (!n)
+	if (!n) {
+		/* nothing queued: what waited for the backlog goes its way */
+		released = m->wait_backlog;
+		bio_list_init(&m->wait_backlog);
+		spin_unlock_irq(&m->lock);
+		cimrepl_mirror_resubmit(m, &released);
 		return false;
+	}
+	spin_unlock_irq(&m->lock);
 
-	atomic_set(&done.remaining, n);
+	/* one bio per BIO_MAX_VECS pages of each write: count them first */
+	bios = 0;
+	list_for_each_entry(w, &batch, node)
+		bios += max_t(unsigned int, 1, DIV_ROUND_UP(w->nr_pages, BIO_MAX_VECS));
+	atomic_set(&done.remaining, bios);
 	init_completion(&done.done);
 	list_for_each_entry(w, &batch, node) {
-		bio = bio_alloc(target, w->nr_pages, w->opf, GFP_NOIO);
-		bio->bi_iter.bi_sector = w->sector;
-		for (i = 0; i < w->nr_pages; i++) {
-			unsigned int len = min_t(u64, PAGE_SIZE,
-						 cimrepl_mirror_write_bytes(w) -
-						 (u64)i * PAGE_SIZE);
-
-			__bio_add_page(bio, w->pages[i], len, 0);
-		}
-		if (!w->nr_pages)
-			bio->bi_iter.bi_size = w->sectors << SECTOR_SHIFT;
 		w->batch = &done;
-		bio->bi_private = w;
-		bio->bi_end_io = cimrepl_mirror_apply_endio;
-		submit_bio_noacct(bio);
+		i = 0;
+		do {
+			unsigned int nr = min_t(unsigned int, w->nr_pages - i,
+						BIO_MAX_VECS);
+
+			bio = bio_alloc(target, nr, w->opf, GFP_NOIO);
+			bio->bi_iter.bi_sector = w->sector +
+				((sector_t)i << (PAGE_SHIFT - SECTOR_SHIFT));
+			for (; nr; nr--, i++) {
+				unsigned int len = min_t(u64, PAGE_SIZE,
+							 cimrepl_mirror_write_bytes(w) -
+							 (u64)i * PAGE_SIZE);
+
+				__bio_add_page(bio, w->pages[i], len, 0);
+			}
+			if (!w->nr_pages)
+				bio->bi_iter.bi_size = w->sectors << SECTOR_SHIFT;
+			bio->bi_private = w;
+			bio->bi_end_io = cimrepl_mirror_apply_endio;
+			submit_bio_noacct(bio);
+		} while (i < w->nr_pages);
 	}
 	wait_for_completion(&done.done);
 
@@ -1082,11 +1228,12 @@ static void cimrepl_mirror_throttle_check(struct cimrepl_mirror *m, u64 bytes)
 	if (m->period_bytes <= allowed)
 		return;
 	spin_lock_irq(&m->lock);
-	m->paused = true;
+	m->paused = !m->dying;
 	spin_unlock_irq(&m->lock);
-	queue_delayed_work(m->wq, &m->kick,
-			   div64_u64((m->period_bytes - allowed) * HZ,
-				     bytes_per_sec) + 1);
+	if (m->paused)
+		queue_delayed_work(m->wq, &m->kick,
+				   div64_u64((m->period_bytes - allowed) * HZ,
+					     bytes_per_sec) + 1);
 }
 
 /* Regions one step copies: a window, smaller when throttled. */
@@ -1123,25 +1270,29 @@ static bool cimrepl_mirror_copy_step(struct cimrepl_mirror *m)
 	struct bio_list released;
 	unsigned int n = 0, i;
 	u64 regions[64];
-	u64 r, scanned;
+	u64 r, start, end;
+	bool wrapped = false;
 	int ret;
 
 	spin_lock_irq(&m->lock);
-	if (!cimrepl_mirror_following(m) || !m->nr_dirty || m->paused) {
+	if (!cimrepl_mirror_following(m) || !m->nr_dirty || m->paused ||
+	    m->dying) {
 		spin_unlock_irq(&m->lock);
 		return false;
 	}
-	for (scanned = 0, r = m->cursor; n < max && scanned < m->nr_regions;) {
-		r = find_next_bit(m->dirty, m->nr_regions, r);
-		if (r >= m->nr_regions) {
-			scanned += m->nr_regions - m->cursor;
-			r = 0;
-			if (!m->cursor)
+	/* from the cursor to the end, then from 0 to the cursor: once each */
+	start = min(m->cursor, m->nr_regions);
+	end = m->nr_regions;
+	for (r = start; n < max;) {
+		r = find_next_bit(m->dirty, end, r);
+		if (r >= end) {
+			if (wrapped || !start)
 				break;
-			m->cursor = 0;
+			wrapped = true;
+			end = start;
+			r = 0;
 			continue;
 		}
-		scanned++;
 		if (!m->pending[r])
 			regions[n++] = r;
 		r++;
@@ -1156,7 +1307,8 @@ static bool cimrepl_mirror_copy_step(struct cimrepl_mirror *m)
 	spin_unlock_irq(&m->lock);
 	if (!n) {
 		/* every dirty region is being written: look again soon */
-		queue_delayed_work(m->wq, &m->kick, 1);
+		if (!READ_ONCE(m->dying))
+			queue_delayed_work(m->wq, &m->kick, 1);
 		return false;
 	}
 
@@ -1176,6 +1328,7 @@ static bool cimrepl_mirror_copy_step(struct cimrepl_mirror *m)
 		pr_err("cimrepl: mirror %s: copy failed: %d\n", m->dev->name,
 		       ret);
 		queue_work(m->wq, &m->log_work);
+		queue_work(m->wq, &m->copy_work);
 		spin_lock_irq(&m->lock);
 	} else {
 		m->run_done += n;
@@ -1189,6 +1342,14 @@ static bool cimrepl_mirror_copy_step(struct cimrepl_mirror *m)
 	return !ret;
 }
 
+static bool cimrepl_mirror_listed(const u64 *regions, unsigned int n, u64 r)
+{
+	while (n--)
+		if (regions[n] == r)
+			return true;
+	return false;
+}
+
 /* Copy the next regions of a restore target -> source. */
 static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
 {
@@ -1200,7 +1361,7 @@ static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
 	int ret;
 
 	spin_lock_irq(&m->lock);
-	if (!m->restoring) {
+	if (!m->restoring || m->dying) {
 		spin_unlock_irq(&m->lock);
 		return false;
 	}
@@ -1224,7 +1385,8 @@ static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
 	bio_list_for_each(bio, &m->wait_copy) {
 		cimrepl_mirror_range(m, bio, &first, &last);
 		for (r = first; r <= last && n < ARRAY_SIZE(regions); r++)
-			if (test_bit(r, m->to_restore) && !m->pending[r])
+			if (test_bit(r, m->to_restore) && !m->pending[r] &&
+			    !cimrepl_mirror_listed(regions, n, r))
 				regions[n++] = r;
 		if (n == ARRAY_SIZE(regions))
 			break;
@@ -1233,7 +1395,7 @@ static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
 		r = find_next_bit(m->to_restore, m->nr_regions, r);
 		if (r >= m->nr_regions)
 			break;
-		if (!m->pending[r])
+		if (!m->pending[r] && !cimrepl_mirror_listed(regions, n, r))
 			regions[n++] = r;
 	}
 	if (!n && m->restore_cursor) {
@@ -1245,7 +1407,8 @@ static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
 		m->restore_cursor = regions[n - 1] + 1;
 	spin_unlock_irq(&m->lock);
 	if (!n) {
-		queue_delayed_work(m->wq, &m->kick, 1);
+		if (!READ_ONCE(m->dying))
+			queue_delayed_work(m->wq, &m->kick, 1);
 		return false;
 	}
 
@@ -1261,6 +1424,7 @@ static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
 		pr_err("cimrepl: mirror %s: restore failed: %d\n",
 		       m->dev->name, ret);
 		queue_work(m->wq, &m->log_work);
+		queue_work(m->wq, &m->copy_work);
 		spin_lock_irq(&m->lock);
 	} else {
 		for (i = 0; i < n; i++)
@@ -1289,6 +1453,7 @@ static void cimrepl_mirror_check_synced(struct cimrepl_mirror *m)
 	if (synced) {
 		m->copy_state = CIMREPL_COPY_STATE_SYNCHRONIZED;
 		m->progress = CIMREPL_PROGRESS_COMPLETED;
+		m->consistent = true;
 		m->synced_ns = ktime_get_real_ns();
 		m->record_dirty = true;
 		m->notify_state = true;
@@ -1322,6 +1487,8 @@ static void cimrepl_mirror_copy_work(struct work_struct *work)
 		if (!more)
 			break;
 	}
+	if (READ_ONCE(m->dying))
+		return;
 	if (more)
 		queue_work(m->wq, &m->copy_work);
 	else
@@ -1347,6 +1514,7 @@ static void cimrepl_mirror_free(struct cimrepl_mirror *m)
 	bitmap_free(m->copying);
 	bitmap_free(m->to_restore);
 	bitmap_free(m->changed);
+	bitmap_free(m->clean_once);
 	kvfree(m->pending);
 	kfree(m->log_chunks);
 	kfree(m);
@@ -1403,16 +1571,18 @@ static struct cimrepl_mirror *cimrepl_mirror_new(struct cimrepl_volume *source,
 	m->copying = bitmap_zalloc(bits, GFP_KERNEL);
 	m->to_restore = bitmap_zalloc(bits, GFP_KERNEL);
 	m->changed = bitmap_zalloc(m->nr_log_blocks, GFP_KERNEL);
+	m->clean_once = bitmap_zalloc(bits, GFP_KERNEL);
 	m->pending = kvcalloc(m->nr_regions, sizeof(*m->pending), GFP_KERNEL);
 	if (!m->log_chunks || !m->log_page || !m->log_image || !m->logged ||
 	    !m->log_next || !m->dirty || !m->copying || !m->to_restore ||
-	    !m->changed || !m->pending)
+	    !m->changed || !m->clean_once || !m->pending)
 		goto fail;
 	for (i = 0; i < CIMREPL_MIRROR_COPY_JOBS; i++)
 		if (cimrepl_copier_init(&m->copiers[i],
 					CIMREPL_MIRROR_COPY_SECTORS))
 			goto fail;
-	if (bioset_init(&m->bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS))
+	if (bioset_init(&m->bs, BIO_POOL_SIZE, 0,
+			BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER))
 		goto fail;
 	m->wq = alloc_workqueue("cimrepl-mirror-%s", WQ_MEM_RECLAIM | WQ_UNBOUND,
 				0, dev->name);
@@ -1462,7 +1632,7 @@ static int cimrepl_mirror_record_new(struct cimrepl_mirror *m,
 {
 	struct cimrepl_meta *meta = &m->pool->meta;
 	struct cimrepl_meta_chunk *rec;
-	unsigned int i, block;
+	unsigned int i, block, allocated = 0;
 	int slot, ret;
 
 	mutex_lock(&meta->lock);
@@ -1487,6 +1657,7 @@ static int cimrepl_mirror_record_new(struct cimrepl_mirror *m,
 					 "the pool has no room for the mirror's log");
 			break;
 		}
+		allocated++;
 		rec = &meta->chunks[m->log_chunks[i]];
 		rec->origin_chunk = cpu_to_le64(i);
 		rec->origin_id = 0;
@@ -1509,10 +1680,8 @@ static int cimrepl_mirror_record_new(struct cimrepl_mirror *m,
 	}
 	if (ret) {
 		/* chunk records without a record are given back at load */
-		for (i = 0; i < m->nr_log_chunks; i++)
-			if (m->log_chunks[i] &&
-			    le32_to_cpu(meta->chunks[m->log_chunks[i]].from_seq) == m->seq)
-				cimrepl_pool_free_chunk(m->pool, m->log_chunks[i]);
+		for (i = 0; i < allocated; i++)
+			cimrepl_pool_free_chunk(m->pool, m->log_chunks[i]);
 		m->seq = 0;
 		if (ret != -ENOSPC)
 			cimrepl_elem_err(extack, NULL, index,
@@ -1528,12 +1697,16 @@ static void cimrepl_mirror_record_delete(struct cimrepl_mirror *m)
 	struct cimrepl_meta *meta = &m->pool->meta;
 
 	mutex_lock(&meta->lock);
-	/* the record first: a crash then leaves log chunks freed at load */
+	/*
+	 * The record first: a crash then leaves log chunks that load gives
+	 * back. If it cannot go, its chunks stay too, for the next load.
+	 */
 	memset(&meta->snapshots[m->slot], 0, sizeof(meta->snapshots[0]));
 	if (cimrepl_meta_write_snapshots(meta))
 		pr_err("cimrepl: mirror %s: cannot remove its record\n",
 		       m->dev->name);
-	cimrepl_mirror_free_log(m, true);
+	else
+		cimrepl_mirror_free_log(m, true);
 	mutex_unlock(&meta->lock);
 }
 
@@ -1558,14 +1731,19 @@ static void cimrepl_mirror_quiesce(struct cimrepl_mirror *m)
 	LIST_HEAD(freed);
 
 	spin_lock_irq(&m->lock);
-	m->copy_state = CIMREPL_COPY_STATE_BROKEN;
-	m->restoring = false;
+	m->dying = true;
 	cimrepl_mirror_drop_queue(m, &freed);
 	spin_unlock_irq(&m->lock);
+	/*
+	 * The last target legs queue work before they are counted out; the
+	 * workers arm the timers only while not dying; the timers queue
+	 * work: so, in this order, nothing is left running or armed.
+	 */
+	wait_event(m->idle, !READ_ONCE(m->target_inflight));
+	flush_workqueue(m->wq);
 	cancel_delayed_work_sync(&m->clear_work);
 	cancel_delayed_work_sync(&m->kick);
 	flush_workqueue(m->wq);
-	wait_event(m->idle, !READ_ONCE(m->target_inflight));
 	cimrepl_mirror_free_list(&freed);
 }
 
@@ -1991,6 +2169,11 @@ int cimrepl_mirror_check(struct cimrepl_volume *vol, u16 op,
 			return -EINVAL;
 		}
 	}
+	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && !READ_ONCE(m->consistent)) {
+		cimrepl_elem_err(extack, attr, index,
+				 "Restore from Replica: the target was not Synchronized since its last copy began: it is incomplete");
+		return -EINVAL;
+	}
 	if (op == CIMREPL_OP_RESTORE_FROM_REPLICA && m->source->origin) {
 		cimrepl_elem_err(extack, attr, index,
 				 "the source has snapshots or clones: a restore would go around their copy-on-write");
@@ -2005,43 +2188,82 @@ int cimrepl_mirror_check(struct cimrepl_volume *vol, u16 op,
 	return 0;
 }
 
-/* Fracture, Split, Suspend: the target stops following. */
-static void cimrepl_mirror_stop(struct cimrepl_mirror *m, u16 state)
+/* Is every write acknowledged so far on the target (or will it never be)? */
+static bool cimrepl_mirror_drained(struct cimrepl_mirror *m)
 {
+	bool drained;
+
+	spin_lock_irq(&m->lock);
+	drained = (list_empty(&m->queue) && !m->target_inflight) ||
+		  !cimrepl_mirror_following(m);
+	spin_unlock_irq(&m->lock);
+	return drained;
+}
+
+int cimrepl_mirror_stop_list(struct cimrepl_volume **vols, unsigned int n,
+			     u16 op, struct netlink_ext_ack *extack)
+{
+	u16 state = op == CIMREPL_OP_FRACTURE ? CIMREPL_COPY_STATE_FRACTURED :
+		    op == CIMREPL_OP_SPLIT ? CIMREPL_COPY_STATE_SPLIT :
+		    CIMREPL_COPY_STATE_SUSPENDED;
 	struct bio_list released = BIO_EMPTY_LIST;
+	struct cimrepl_mirror *m;
+	unsigned int i;
 	LIST_HEAD(freed);
+	int ret = 0;
 
-	cimrepl_volume_hold_io(m->source);
-	cimrepl_volume_hold_io(m->dev);
+	lockdep_assert_held(&cimrepl_config_lock);
+	/* one instant for the whole list: every source held at once */
+	for (i = 0; i < n; i++) {
+		cimrepl_volume_hold_io(vols[i]->mirror->source);
+		cimrepl_volume_hold_io(vols[i]);
+	}
 	/* a split target receives every write acknowledged so far */
-	if (state == CIMREPL_COPY_STATE_SPLIT)
-		wait_event(m->idle, ({
-			bool drained;
-
-			spin_lock_irq(&m->lock);
-			drained = list_empty(&m->queue) || !cimrepl_mirror_following(m);
-			spin_unlock_irq(&m->lock);
-			drained; }));
-	spin_lock_irq(&m->lock);
-	m->copy_state = state;
-	if (state == CIMREPL_COPY_STATE_SUSPENDED)
-		m->suspended_ns = ktime_get_real_ns();
-	m->progress = CIMREPL_PROGRESS_DORMANT;
-	spin_unlock_irq(&m->lock);
-	/* the workers see the new state; what they had in hand lands */
-	flush_work(&m->copy_work);
-	wait_event(m->idle, !READ_ONCE(m->target_inflight));
-	spin_lock_irq(&m->lock);
-	cimrepl_mirror_drop_queue(m, &freed);
-	bio_list_merge(&released, &m->wait_backlog);
-	bio_list_init(&m->wait_backlog);
-	spin_unlock_irq(&m->lock);
-	cimrepl_mirror_free_list(&freed);
-	cimrepl_mirror_write_record(m);
-	cimrepl_volume_release_io(m->dev);
-	cimrepl_volume_release_io(m->source);
-	cimrepl_mirror_resubmit(m, &released);
-	cimrepl_mirror_notify(m, CIMREPL_EVENT_STATE_CHANGED);
+	for (i = 0; i < n && state == CIMREPL_COPY_STATE_SPLIT; i++) {
+		m = vols[i]->mirror;
+		wait_event(m->idle, cimrepl_mirror_drained(m));
+	}
+	for (i = 0; i < n && !ret; i++) {
+		m = vols[i]->mirror;
+		spin_lock_irq(&m->lock);
+		if (m->copy_state == CIMREPL_COPY_STATE_BROKEN) {
+			cimrepl_elem_err(extack, NULL, i,
+					 "the mirror broke (CopyState 5) on the way: nothing changed");
+			ret = -EIO;
+		}
+		spin_unlock_irq(&m->lock);
+	}
+	for (i = 0; i < n && !ret; i++) {
+		m = vols[i]->mirror;
+		spin_lock_irq(&m->lock);
+		m->copy_state = state;
+		if (state == CIMREPL_COPY_STATE_SUSPENDED)
+			m->suspended_ns = ktime_get_real_ns();
+		m->progress = CIMREPL_PROGRESS_DORMANT;
+		spin_unlock_irq(&m->lock);
+	}
+	for (i = 0; i < n && !ret; i++) {
+		m = vols[i]->mirror;
+		/* the workers see the new state; what they had in hand lands */
+		flush_work(&m->copy_work);
+		wait_event(m->idle, !READ_ONCE(m->target_inflight));
+		spin_lock_irq(&m->lock);
+		cimrepl_mirror_drop_queue(m, &freed);
+		bio_list_merge(&released, &m->wait_backlog);
+		bio_list_init(&m->wait_backlog);
+		spin_unlock_irq(&m->lock);
+		cimrepl_mirror_free_list(&freed);
+		/* none: the holds drained every bio; sent on as they are */
+		cimrepl_mirror_resubmit(m, &released);
+		cimrepl_mirror_write_record(m);
+	}
+	for (i = n; i--;) {
+		cimrepl_volume_release_io(vols[i]);
+		cimrepl_volume_release_io(vols[i]->mirror->source);
+	}
+	for (i = 0; i < n && !ret; i++)
+		cimrepl_mirror_notify(vols[i]->mirror, CIMREPL_EVENT_STATE_CHANGED);
+	return ret;
 }
 
 /* Resume, Resync Replica: copy the logged regions source -> target. */
@@ -2049,7 +2271,11 @@ static void cimrepl_mirror_resync(struct cimrepl_mirror *m)
 {
 	cimrepl_volume_hold_io(m->source);
 	cimrepl_volume_hold_io(m->dev);
+	/* a leg of before the break must not break the resync */
+	wait_event(m->idle, !READ_ONCE(m->target_inflight));
 	spin_lock_irq(&m->lock);
+	/* until Synchronized the target is a mix of two times */
+	m->consistent = false;
 	if (m->log_failed) {
 		/* the log is not to be trusted: everything */
 		bitmap_set(m->dirty, 0, m->nr_regions);
@@ -2075,6 +2301,7 @@ static void cimrepl_mirror_restore(struct cimrepl_mirror *m)
 {
 	cimrepl_volume_hold_io(m->source);
 	cimrepl_volume_hold_io(m->dev);
+	wait_event(m->idle, !READ_ONCE(m->target_inflight));
 	spin_lock_irq(&m->lock);
 	if (m->log_failed) {
 		bitmap_set(m->dirty, 0, m->nr_regions);
@@ -2118,14 +2345,9 @@ int cimrepl_mirror_apply(struct cimrepl_volume *vol, u16 op,
 	lockdep_assert_held(&cimrepl_config_lock);
 	switch (op) {
 	case CIMREPL_OP_FRACTURE:
-		cimrepl_mirror_stop(m, CIMREPL_COPY_STATE_FRACTURED);
-		return 0;
 	case CIMREPL_OP_SPLIT:
-		cimrepl_mirror_stop(m, CIMREPL_COPY_STATE_SPLIT);
-		return 0;
 	case CIMREPL_OP_SUSPEND:
-		cimrepl_mirror_stop(m, CIMREPL_COPY_STATE_SUSPENDED);
-		return 0;
+		return cimrepl_mirror_stop_list(&vol, 1, op, extack);
 	case CIMREPL_OP_RESUME:
 	case CIMREPL_OP_RESYNC_REPLICA:
 		cimrepl_mirror_resync(m);
@@ -2150,6 +2372,11 @@ int cimrepl_mirror_delete(struct cimrepl_volume *vol, const struct nlattr *attr,
 	int ret;
 
 	lockdep_assert_held(&cimrepl_config_lock);
+	if (READ_ONCE(m->restoring)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the mirror is restoring its source (ProgressStatus 8): wait for it");
+		return -EBUSY;
+	}
 	ret = cimrepl_device_close_for_removal(vol);
 	if (ret) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -2195,9 +2422,9 @@ int cimrepl_mirror_set_max_lag(struct cimrepl_volume *vol, u32 ms,
 	return 0;
 }
 
-bool cimrepl_mirror_blocks_restore(struct cimrepl_volume *vol)
+bool cimrepl_mirror_restoring(struct cimrepl_volume *vol)
 {
-	return vol->mirrored;
+	return vol->mirrored && READ_ONCE(vol->mirrored->restoring);
 }
 
 unsigned int cimrepl_mirror_count(struct cimrepl_pool *pool)
@@ -2271,6 +2498,14 @@ static int cimrepl_mirror_assemble_one(struct cimrepl_pool *pool,
 	m->slot = slot;
 	m->seq = le32_to_cpu(rec->seq);
 	m->created_ns = le64_to_cpu(rec->created_ns);
+	if (le32_to_cpu(rec->origin_id) != m->region_shift ||
+	    le32_to_cpu(rec->copied) != m->nr_regions) {
+		/* its log's bits would name other regions */
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a mirror's source changed size since the mirror was made");
+		cimrepl_mirror_free(m);
+		return -EINVAL;
+	}
 
 	/* its log chunks, in log order */
 	for (block = 0; block < m->nr_log_chunks; block++)
@@ -2303,6 +2538,12 @@ static int cimrepl_mirror_assemble_one(struct cimrepl_pool *pool,
 	/* bits past the source's end mean nothing */
 	bitmap_clear(m->logged, m->nr_regions,
 		     m->nr_log_blocks * CIMREPL_MIRROR_LOG_BITS - m->nr_regions);
+	if (le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_LOG_FAILED) {
+		/* the log missed writes: everything is to copy */
+		m->log_failed = true;
+		bitmap_set(m->logged, 0, m->nr_regions);
+	}
+	m->consistent = le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_CONSISTENT;
 	bitmap_copy(m->log_next, m->logged, m->nr_regions);
 	bitmap_copy(m->dirty, m->logged, m->nr_regions);
 	m->nr_dirty = bitmap_weight(m->dirty, m->nr_regions);
@@ -2313,6 +2554,8 @@ static int cimrepl_mirror_assemble_one(struct cimrepl_pool *pool,
 			CIMREPL_COPY_STATE_SYNCHRONIZED;
 		m->progress = CIMREPL_PROGRESS_RESYNCING;
 		m->run_total = m->nr_dirty;
+		if (m->nr_dirty)
+			m->consistent = false;
 	}
 	m->copy_state = state;
 	if (state == CIMREPL_COPY_STATE_BROKEN)

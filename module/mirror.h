@@ -50,6 +50,13 @@ int cimrepl_mirror_fill_sync(struct sk_buff *skb, struct cimrepl_mirror *mirror)
 int cimrepl_mirror_check(struct cimrepl_volume *vol, u16 op,
 			 const struct nlattr *attr, unsigned int index,
 			 struct netlink_ext_ack *extack);
+/*
+ * Fracture, Split or Suspend (@op) the mirror devices @vols, all at one
+ * instant (every source held at once). Caller holds cimrepl_config_lock
+ * and checked each with cimrepl_mirror_check().
+ */
+int cimrepl_mirror_stop_list(struct cimrepl_volume **vols, unsigned int n,
+			     u16 op, struct netlink_ext_ack *extack);
 /* Apply a checked Operation. Caller holds cimrepl_config_lock. */
 int cimrepl_mirror_apply(struct cimrepl_volume *vol, u16 op,
 			 struct netlink_ext_ack *extack);
@@ -63,8 +70,8 @@ int cimrepl_mirror_set_max_lag(struct cimrepl_volume *vol, u32 ms,
 			       const struct nlattr *attr,
 			       struct netlink_ext_ack *extack);
 
-/* Does the source volume @vol have a mirror that forbids a restore onto it? */
-bool cimrepl_mirror_blocks_restore(struct cimrepl_volume *vol);
+/* Is a mirror restoring the source volume @vol? */
+bool cimrepl_mirror_restoring(struct cimrepl_volume *vol);
 
 /*
  * Pool load: re-create the mirrors recorded in @pool over the volumes of

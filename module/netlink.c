@@ -1099,6 +1099,12 @@ static int cimrepl_nl_sync_modify_list(struct sk_buff *skb,
 		}
 		vols[count++] = vol;
 	}
+	/* only mirrors stop following; the whole list at one instant */
+	if (op == CIMREPL_OP_FRACTURE || op == CIMREPL_OP_SPLIT ||
+	    op == CIMREPL_OP_SUSPEND) {
+		ret = cimrepl_mirror_stop_list(vols, count, op, info->extack);
+		goto out_unlock;
+	}
 	for (i = 0; i < count && !ret; i++) {
 		if (vols[i]->role == CIMREPL_ROLE_CLONE)
 			ret = cimrepl_clone_apply(vols[i], op, info->extack);

@@ -32,6 +32,7 @@
 
 #include "clone.h"
 #include "copier.h"
+#include "mirror.h"
 #include "netlink.h"
 #include "origin.h"
 #include "pool.h"
@@ -1343,7 +1344,8 @@ static int cimrepl_check_element(const struct cimrepl_snapshot_request *req,
 				 "the chunk size is the pool's, set when it was formatted");
 		return -EINVAL;
 	}
-	if (source->origin && READ_ONCE(source->origin->restoring)) {
+	if ((source->origin && READ_ONCE(source->origin->restoring)) ||
+	    cimrepl_mirror_restoring(source)) {
 		cimrepl_elem_err(extack, req->attr, index,
 				 "a restore onto this source is in progress");
 		return -EBUSY;

@@ -15,6 +15,13 @@
 # same two RAM disks, several rounds; and 4K random writes on the source
 # while a throttled clone copies, against the same fio job just before,
 # without the clone.
+# And for mirrors (BENCH_ONLY entry "mirror"), on RAM disks of
+# BENCH_MIRROR_MB: 4K random and 64K sequential writes on the source of a
+# cimrepl mirror, synchronous (Mode 2) and asynchronous (Mode 3), once it is
+# Synchronized, of the cimrepl volume without a mirror, of dm-mirror and of
+# dm-raid's raid1 (when its module loads), all with a persistent dirty-region
+# log of 64 KiB regions; and the time from a cimrepl mirror's creation to
+# Synchronized (its initial copy) against a raw dd copy, as for clones.
 # Every fio job runs right after its twin on the raw RAM disk /dev/ram9 (the
 # same job, same region, prefilled too): the ratio of the two is what is
 # reported, so that the speed of the emulated machine, which follows the
@@ -27,18 +34,22 @@
 # Environment: BENCH_SETUP (the bench_setup binary, required),
 # BENCH_REGION_MB (128), BENCH_RUNTIME (seconds per time-based run, 2),
 # BENCH_IODEPTH (8), BENCH_ONLY (space-separated subset of: cimrepl dmsnap
-# dmthin clone; default all), BENCH_CLONE_MB (the clone's source, 512),
-# BENCH_CLONE_ROUNDS (copy rounds, 5), BENCH_CLONE_THROTTLE (KiB/s of the
-# copy under the foreground writes, 65536).
+# dmthin clone mirror; default all), BENCH_CLONE_MB (the clone's source,
+# 512), BENCH_CLONE_ROUNDS (copy rounds, 5), BENCH_CLONE_THROTTLE (KiB/s of
+# the copy under the foreground writes, 65536), BENCH_MIRROR_MB (the RAM
+# disks of the mirror runs, 256), BENCH_MIRROR_ROUNDS (initial copy rounds
+# per mode, 5).
 set -eu
 
 region_mb=${BENCH_REGION_MB:-128}
 runtime=${BENCH_RUNTIME:-2}
 iodepth=${BENCH_IODEPTH:-8}
-only=${BENCH_ONLY:-cimrepl dmsnap dmthin clone}
+only=${BENCH_ONLY:-cimrepl dmsnap dmthin clone mirror}
 clone_mib=${BENCH_CLONE_MB:-512}
 clone_rounds=${BENCH_CLONE_ROUNDS:-5}
 clone_throttle=${BENCH_CLONE_THROTTLE:-65536}
+mirror_mib=${BENCH_MIRROR_MB:-256}
+mirror_rounds=${BENCH_MIRROR_ROUNDS:-5}
 setup=${BENCH_SETUP:?BENCH_SETUP must name the bench_setup binary}
 
 chunk=65536			# cimrepl's default chunk size
@@ -340,6 +351,88 @@ run_clone()
 	say "torn down"
 }
 
+# mirror_copy MODE ROUND - one round of the initial copy: a raw
+# "dd iflag=direct oflag=direct bs=1M" from ram0 to ram2 (dd's own time),
+# then a cimrepl mirror m0 of o0 onto ram2 in MODE (sync or async), created
+# and waited for until Synchronized, timed by the kernel's clock
+# (WHEN_SYNCHRONIZED - WHEN_ESTABLISHED). Leaves m0 in place.
+# RESULT mirror-MODE[/raw] copy 0 KiB/s SECONDS.
+mirror_copy()
+{
+	kib=$((mirror_mib * 1024))
+	raw_s=$(LC_ALL=C dd if=/dev/ram0 of=/dev/ram2 bs=1M \
+		count="$mirror_mib" iflag=direct oflag=direct 2>&1 >/dev/null |
+		awk '/copied/ { print $(NF - 3) }')
+	# shellcheck disable=SC2046 # three numbers
+	set -- "$1" "$2" $("$setup" mirror-copy o0 p0 m0 /dev/ram2 "$1")
+	[ "$5" = $((kib * 1024)) ] ||
+		{ echo "bench: the $1 mirror copied $5 bytes" >&2; exit 1; }
+	awk -v m="$1" -v r="$2" -v kib="$kib" -v raw="$raw_s" -v k="$3" -v u="$4" \
+		-v t=$(($(uptime_s) - start)) 'BEGIN {
+		print "RESULT mirror-" m "/raw copy 0", kib / raw, raw
+		print "RESULT mirror-" m " copy 0", kib / k, k
+		printf "# [%4ds] %s mirror initial copy %d: raw dd %.3f s (%.0f MB/s), mirror %.3f s (%.0f MB/s; %.3f s seen by the client), ratio %.2f\n",
+			t, m, r, raw, kib * 1024 / raw / 1e6, k, kib * 1024 / k / 1e6, u, raw / k
+	}'
+}
+
+# run_mirror MODE - a cimrepl mirror in MODE (sync: Mode 2, async: Mode 3):
+# volume o0 over ram0 (written once in full), pool p0 on ram1, the mirror
+# onto ram2 (written once in full too). $mirror_rounds initial copies
+# (mirror_copy), then with the last one Synchronized, 4K random and 64K
+# sequential writes on o0 against the raw twin. With sync, first the same
+# writes on o0 without a mirror (config mirror-none).
+run_mirror()
+{
+	mode=$1
+	say "=== cimrepl $mode mirror of a $mirror_mib MiB source"
+	fresh_brd "$mirror_mib"
+	prefill "$twin"
+	dd if=/dev/zero of=/dev/ram0 bs=1M count="$mirror_mib" oflag=direct status=none
+	dd if=/dev/zero of=/dev/ram2 bs=1M count="$mirror_mib" oflag=direct status=none
+	"$setup" volume-create o0 /dev/ram0
+	"$setup" pool-create p0 /dev/ram1 $chunk
+	say "set up, source and target written once"
+	[ "$mode" != sync ] ||
+		segment mirror-none "rw4k:/dev/cimrepl/o0" "sw64k:/dev/cimrepl/o0"
+	for r in $(seq 1 "$mirror_rounds"); do
+		[ "$r" = 1 ] || "$setup" replica-delete m0
+		mirror_copy "$mode" "$r"
+	done
+	segment "mirror-$mode" "rw4k:/dev/cimrepl/o0" "sw64k:/dev/cimrepl/o0"
+	# shellcheck disable=SC2046 # three numbers
+	set -- $("$setup" sync-state m0)
+	say "after the writes: $mode mirror CopyState $1, $2 of $3 regions in sync"
+	echo "INFO mirror_${mode}_state $1"
+	"$setup" replica-delete m0
+	"$setup" pool-delete p0
+	"$setup" volume-delete o0
+	say "torn down"
+}
+
+# run_dm_mirror CONFIG MODULE TABLE - a device-mapper mirror bench-mirror
+# of TABLE (legs ram0 and ram2, created in sync: nosync) on fresh RAM disks,
+# its region prefilled through it, then the same writes as run_mirror.
+# Skipped, with an INFO line, when MODULE does not load.
+run_dm_mirror()
+{
+	say "=== $1: $3"
+	if ! modprobe "$2" 2>"$work/modprobe.err"; then
+		say "$1 skipped: $2 does not load: $(cat "$work/modprobe.err")"
+		echo "INFO skipped $1 ($2 does not load)"
+		return 0
+	fi
+	fresh_brd "$mirror_mib"
+	prefill "$twin"
+	dmsetup create bench-mirror --table "0 $((mirror_mib * 2048)) $3"
+	prefill /dev/mapper/bench-mirror
+	say "set up and prefilled: $(dmsetup status bench-mirror)"
+	segment "$1" "rw4k:/dev/mapper/bench-mirror" "sw64k:/dev/mapper/bench-mirror"
+	say "after the writes: $(dmsetup status bench-mirror)"
+	dmsetup remove bench-mirror
+	say "torn down"
+}
+
 take()	# TECH FIRST LAST
 {
 	"${1}_take" "$2" "$3"
@@ -394,6 +487,8 @@ echo "INFO iodepth $iodepth"
 echo "INFO clone_mb $clone_mib"
 echo "INFO clone_rounds $clone_rounds"
 echo "INFO clone_throttle $clone_throttle"
+echo "INFO mirror_mb $mirror_mib"
+echo "INFO mirror_rounds $mirror_rounds"
 
 for t in $only; do
 	case $t in
@@ -403,6 +498,18 @@ for t in $only; do
 		;;
 	clone)
 		run_clone
+		;;
+	mirror)
+		[ "$region_mb" -le "$mirror_mib" ] ||
+			{ echo "bench: BENCH_REGION_MB exceeds BENCH_MIRROR_MB" >&2; exit 1; }
+		run_mirror sync
+		run_mirror async
+		# a disk log on ram1, 64 KiB regions, as cimrepl's in its pool
+		run_dm_mirror dmmirror dm-mirror \
+			"mirror disk 3 /dev/ram1 $chunk_sectors nosync 2 /dev/ram0 0 /dev/ram2 0"
+		# metadata (the write-intent bitmap) on ram1 and ram3
+		run_dm_mirror dmraid1 dm-raid \
+			"raid raid1 4 0 region_size $chunk_sectors nosync 2 /dev/ram1 /dev/ram0 /dev/ram3 /dev/ram2"
 		;;
 	*)
 		echo "bench: unknown BENCH_ONLY entry $t" >&2

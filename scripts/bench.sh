@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: cimrepl side by side with dm-snapshot and dm-thin, on brd RAM
+# make bench: cimrepl side by side with dm-snapshot and dm-thin (and its
+# mirrors with dm-mirror and dm-raid raid1), on brd RAM
 # disks, in one QEMU guest (scripts/bench-guest.sh does the measuring), as
 # ratios to the raw RAM disk. Prints the table (Markdown) on stdout and
 # writes it, with the machine and the date, into Documentation/benchmarks.rst
@@ -12,7 +13,8 @@
 # BENCH_MEM (guest MiB, default 3072), BENCH_NO_DOC=1 (do not touch
 # Documentation/benchmarks.rst), BENCH_REPORT_ONLY=1 (no run: report the
 # results in .cache/bench/last.txt again), and BENCH_REGION_MB, BENCH_RUNTIME,
-# BENCH_IODEPTH, BENCH_ONLY, passed to the guest (see bench-guest.sh).
+# BENCH_IODEPTH, BENCH_ONLY, BENCH_CLONE_*, BENCH_MIRROR_MB and
+# BENCH_MIRROR_ROUNDS, passed to the guest (see bench-guest.sh).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -41,7 +43,8 @@ if [ "${BENCH_REPORT_ONLY:-}" != 1 ]; then
 
 	set --
 	for v in BENCH_REGION_MB BENCH_RUNTIME BENCH_IODEPTH BENCH_ONLY \
-		BENCH_CLONE_MB BENCH_CLONE_ROUNDS BENCH_CLONE_THROTTLE; do
+		BENCH_CLONE_MB BENCH_CLONE_ROUNDS BENCH_CLONE_THROTTLE \
+		BENCH_MIRROR_MB BENCH_MIRROR_ROUNDS; do
 		eval "val=\${$v:-}"
 		[ -z "$val" ] || set -- "$@" --env "$v=$val"
 	done
@@ -50,7 +53,7 @@ if [ "${BENCH_REPORT_ONLY:-}" != 1 ]; then
 	echo "bench: running in a $kver guest (2 vCPUs, TCG); takes a few minutes" >&2
 	vm_start=$(date +%s)
 	rc=0
-	{ scripts/vm-run --kernel "$kver" --mem "$mem" --timeout 900 \
+	{ scripts/vm-run --kernel "$kver" --mem "$mem" --timeout 1500 \
 		--env BENCH_SETUP="$top/$out/bench_setup" "$@" \
 		-- sh scripts/bench-guest.sh || echo "EXIT $?"; } |
 		tee "$out/last.txt" | grep -v '^RESULT' >&2 || true
@@ -132,6 +135,11 @@ table()
 		}
 	}
 	END {
+		for (k in have)
+			if (k ~ /^(cimrepl|dmsnap|dmthin)-/)
+				any = 1
+		if (!any)
+			exit
 		h[1] = "workload"; h[2] = "raw brd"; h[3] = "cimrepl"
 		h[4] = "dm-snapshot"; h[5] = "dm-thin"
 		if (fmt == "md") {
@@ -226,6 +234,99 @@ clone_table()
 	}' "$out/last.txt"
 }
 
+# The mirror rows, in md or rst form (nothing when the run had no mirror
+# results). Writes: each configuration's result over its raw twin's; the raw
+# column is the twins' mean. Initial copy: each round's mirror copy rate over
+# the raw dd copy's rate just before it; the median of those ratios, and
+# their range.
+mirror_table()
+{
+	awk -v fmt="$1" -v mb="$(info mirror_mb)" -v rounds="$(info mirror_rounds)" -v skipped="$(info skipped)" '
+	$1 == "RESULT" && $2 ~ /^(mirror-|dmmirror|dmraid1)/ && $3 == "copy" {
+		m = $2; sub(/^mirror-/, "", m)
+		if (m ~ /\/raw$/) { sub(/\/raw$/, "", m); raw[m, ++nr[m]] = $5 }
+		else cp[m, ++nc[m]] = $5
+		any = 1
+	}
+	$1 == "RESULT" && $2 ~ /^(mirror-|dmmirror|dmraid1)/ && $3 != "copy" {
+		v[$2, $3] = $3 ~ /64k$/ ? $5 * 1024 / 1000000 : $4
+		have[$2, $3] = 1
+		if ($2 ~ /\/raw$/) { sum[$3] += v[$2, $3]; cnt[$3]++ }
+		any = 1
+	}
+	function fmt_ratio(r) { return sprintf(r < 0.095 ? "%.3f" : "%.2f", r) }
+	function ratio(cfg, wl) {
+		if (index(skipped, cfg " "))
+			return "skipped"
+		if (!have[cfg, wl] || !have[cfg "/raw", wl] || v[cfg "/raw", wl] == 0)
+			return "n/a"
+		return fmt_ratio(v[cfg, wl] / v[cfg "/raw", wl])
+	}
+	# the median ratio of the copy rounds of mode m, and their range
+	function copy_ratio(m,   n, i, j, t, r) {
+		n = nr[m] < nc[m] ? nr[m] : nc[m]
+		if (!n)
+			return "n/a"
+		for (i = 1; i <= n; i++) {
+			r[i] = cp[m, i] / raw[m, i]; sraw += raw[m, i]; ncopy++
+		}
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
+				t = r[j]; r[j] = r[j - 1]; r[j - 1] = t
+			}
+		return fmt_ratio(n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2) \
+			" (" fmt_ratio(r[1]) "-" fmt_ratio(r[n]) ")"
+	}
+	function emit(c,   i) {
+		if (fmt == "md") {
+			printf "|"
+			for (i = 1; i <= 7; i++)
+				printf " %s |", c[i]
+			printf "\n"
+		} else {
+			printf "   * - %s\n", c[1]
+			for (i = 2; i <= 7; i++)
+				printf "     - %s\n", c[i]
+		}
+	}
+	function row(label, wl,   c) {
+		c[1] = label
+		c[2] = cnt[wl] ? sprintf(wl ~ /64k$/ ? "%.0f MB/s" : "%.0f IOPS", sum[wl] / cnt[wl]) : "n/a"
+		c[3] = ratio("mirror-none", wl)
+		c[4] = ratio("mirror-sync", wl)
+		c[5] = ratio("mirror-async", wl)
+		c[6] = ratio("dmmirror", wl)
+		c[7] = ratio("dmraid1", wl)
+		emit(c)
+	}
+	END {
+		if (!any)
+			exit
+		h[1] = "mirror"; h[2] = "raw brd"; h[3] = "volume, no mirror"
+		h[4] = "cimrepl sync"; h[5] = "cimrepl async"; h[6] = "dm-mirror"
+		h[7] = "dm-raid raid1"
+		if (fmt == "md") {
+			emit(h)
+			print "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+		} else {
+			print ".. list-table::"
+			print "   :header-rows: 1"
+			print "   :widths: 30 14 12 12 12 10 10"
+			print ""
+			emit(h)
+		}
+		row("4K random write on the source", "rw4k")
+		row("64K sequential write on the source", "sw64k")
+		c[4] = copy_ratio("sync"); c[5] = copy_ratio("async")
+		if (ncopy) {
+			c[1] = "initial copy, " mb " MiB (median of " rounds " rounds, range)"
+			c[2] = sprintf("dd direct 1 MiB: %.0f MB/s", sraw / ncopy * 1024 / 1e6)
+			c[3] = "-"; c[6] = "not measured"; c[7] = "not measured"
+			emit(c)
+		}
+	}' "$out/last.txt"
+}
+
 # How much the emulated machine's speed moved during the run: the range of
 # the raw twin's 4K random writes.
 drift()
@@ -251,7 +352,12 @@ machine="QEMU $qemu_version TCG (no KVM), $(info cpus) vCPUs, $(info mem_mib) Mi
 params="region $(info region_mb) MiB, time-based runs $(info runtime) s,\
  libaio iodepth $(info iodepth), direct I/O, 64 KiB chunks everywhere"
 drift_line=$(drift)
+mirror_line="RAM disks of $(info mirror_mb) MiB; after the writes the sync mirror\
+ was in CopyState $(info mirror_sync_state), the async one in\
+ $(info mirror_async_state) (4 = Synchronized)."
 clone_md=$(clone_table md)
+mirror_md=$(mirror_table md)
+main_md=$(table md)
 clone_state=$(info clone_fg_state)
 if [ -n "$clone_state" ]; then
 	# shellcheck disable=SC2086 # three numbers
@@ -265,14 +371,24 @@ fi
 echo
 echo "cimrepl benchmark, $date, ratios to the raw brd device (higher is better)"
 echo
-table md
-echo
+if [ -n "$main_md" ]; then
+	echo "$main_md"
+	echo
+fi
 if [ -n "$clone_md" ]; then
 	echo "Clones (ratios to the baseline; copy: rounds' range in brackets):"
 	echo
 	echo "$clone_md"
 	echo
 	echo "$clone_line"
+	echo
+fi
+if [ -n "$mirror_md" ]; then
+	echo "Mirrors (ratios to the raw twin; initial copy: to dd, rounds' range in brackets):"
+	echo
+	echo "$mirror_md"
+	echo
+	echo "$mirror_line"
 	echo
 fi
 echo "Machine: $machine."
@@ -296,11 +412,13 @@ trap 'rm -f "$section"' EXIT
 	echo "- The raw device's 4K random writes over the run (the machine's"
 	echo "  drift, which the paired ratios cancel): $drift_line."
 	echo
-	echo "Ratios to the raw brd device, higher is better: each is a result over"
-	echo "the same fio job's result on the raw RAM disk, run just before it; the"
-	echo "raw column is the mean of those raw runs."
-	echo
-	table rst
+	if [ -n "$main_md" ]; then
+		echo "Ratios to the raw brd device, higher is better: each is a result over"
+		echo "the same fio job's result on the raw RAM disk, run just before it; the"
+		echo "raw column is the mean of those raw runs."
+		echo
+		table rst
+	fi
 	if [ -n "$clone_md" ]; then
 		echo
 		echo "Clones (\`\`BENCH_ONLY\`\` entry \`\`clone\`\`): each ratio is the clone's result over"
@@ -309,6 +427,16 @@ trap 'rm -f "$section"' EXIT
 		echo "$clone_line"
 		echo
 		clone_table rst
+	fi
+	if [ -n "$mirror_md" ]; then
+		echo
+		echo "Mirrors (\`\`BENCH_ONLY\`\` entry \`\`mirror\`\`): writes on the source of a"
+		echo "Synchronized mirror (and of the volume alone, and of the device-mapper"
+		echo "mirrors) over the raw twin; for the initial copy, the median of the"
+		echo "rounds' ratios to dd, their range in brackets, and the rounds' mean"
+		echo "dd rate. $mirror_line"
+		echo
+		mirror_table rst
 	fi
 } >"$section"
 awk -v f="$section" '

@@ -139,6 +139,29 @@ run cimreplctl --socket /tmp/cimrepld.sock job list
 job=$(cimreplctl --socket /tmp/cimrepld.sock --json job list | jq -r '.[-1].id')
 run cimreplctl --socket /tmp/cimrepld.sock job wait "$job" --timeout 600
 run cimreplctl --socket /tmp/cimrepld.sock sync list
+
+step "A mirror (SyncType 6, synchronous) of db0: every later write reaches both"
+run cimreplctl --socket /tmp/cimrepld.sock replica create --sync-type mirror \
+	--mode sync --source db0 --name db0-mirror --wait-for synchronized
+run cimreplctl --socket /tmp/cimrepld.sock sync show db0-mirror
+mirror=$(cimreplctl --json kernel sync list |
+	 jq -r '.[] | select(.source == "db0" and .sync_type.value == 6) | .target')
+run targetcli "/loopback/$naa/luns" create /backstores/block/db0-mirror >/dev/null
+mdisk=$(lun_disk db0-mirror)
+run dd if=/dev/urandom of=/tmp/pattern3 bs=1M count=8 status=none
+run dd if=/tmp/pattern3 of="$disk" bs=1M oflag=direct status=none
+step "Fracture (over netlink): the mirror stops following and keeps that data"
+run cimreplctl kernel sync modify --operation fracture "$mirror"
+run dd if=/dev/urandom of="$disk" bs=1M count=1 seek=2 oflag=direct status=none
+printf 'written before:  %s\n' "$(sha256sum </tmp/pattern3 | cut -c1-16)"
+printf 'mirror LUN %s: %s (the data of the fracture)\n' "$mdisk" "$(dd if="$mdisk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+printf 'source LUN now:  %s (one more MiB written)\n' "$(dd if="$disk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+run cimreplctl --socket /tmp/cimrepld.sock sync show db0-mirror
+step "Resync: only the regions written since the fracture are copied again"
+run cimreplctl kernel sync modify --operation resync "$mirror"
+run cimreplctl kernel sync wait "$mirror" --state synchronized --timeout 600
+printf 'mirror LUN now:  %s (the source again)\n' "$(dd if="$mdisk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
+run cimreplctl --socket /tmp/cimrepld.sock sync list
 kill "$daemon"
 wait "$daemon" 2>/dev/null || true
 
@@ -159,4 +182,4 @@ for v in $(cimreplctl --json volume list | jq -r '.[].name'); do
 done
 run cimreplctl volume list
 
-printf '\nNext: mirrors (SyncType 6), and the rest of SMI-S (ModifyListSynchronization...).\n'
+printf '\nNext: the rest of SMI-S through the daemon (ModifyListSynchronization...).\n'

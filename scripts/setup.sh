@@ -17,9 +17,10 @@ stamp="$cache/setup.stamp"
 packages="qemu-system-x86 busybox-static kmod cpio libnl-genl-3-dev libnl-3-dev
  targetcli-fb python3-rtslib-fb python3-configshell-fb fio sg3-utils dbus
  libsqlite3-dev sqlite3 libxml2-dev libmicrohttpd-dev libgnutls28-dev
- libcurl4-gnutls-dev libcrypt-dev openssl
+ libcurl4-gnutls-dev libcrypt-dev libpam0g-dev libxml2-utils openssl
  sblim-wbemcli libjson-c-dev jq bc linux-source-6.1 xz-utils pkg-config gcc make bc flex bison
- libelf-dev libssl-dev dwarves e2fsprogs util-linux procps curl"
+ libelf-dev libssl-dev dwarves e2fsprogs util-linux procps curl
+ libdevmapper-dev"
 kernel_packages="linux-image-amd64 linux-headers-amd64"
 
 as_root() {

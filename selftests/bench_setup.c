@@ -14,16 +14,22 @@
  *                                    (a clone of SOURCE onto the device PATH)
  *   bench_setup clone-copy SOURCE POOL NAME PATH
  *                                    (the same, unthrottled, then waits for it)
+ *   bench_setup mirror SOURCE POOL NAME PATH sync|async
+ *                                    (a mirror of SOURCE onto PATH, Mode 2 or 3)
+ *   bench_setup mirror-copy SOURCE POOL NAME PATH sync|async
+ *                                    (the same, then waits for Synchronized)
  *   bench_setup clone-wait NAME TIMEOUT_SECONDS
  *   bench_setup sync-state NAME      (prints CopyState, chunks done and total)
  *
- * clone-wait and clone-copy poll SYNC_GET every 10 ms until the clone is
- * Synchronized (CopyState 4) and print "KERNEL_S USER_S BYTES": the copy's
- * time by the kernel's own clock (WHEN_SYNCHRONIZED - WHEN_ESTABLISHED,
- * from the creation request to the end of the copy), the time seen here
- * (clone-copy: from before the request to the first reply showing 4;
- * clone-wait: from its start), and the bytes copied (the source's size).
- * A clone that ends Broken or Aborted, or is not done in time, fails.
+ * clone-wait, clone-copy and mirror-copy poll SYNC_GET every 10 ms until the
+ * clone or mirror is Synchronized (CopyState 4) and print
+ * "KERNEL_S USER_S BYTES": the copy's time by the kernel's own clock
+ * (WHEN_SYNCHRONIZED - WHEN_ESTABLISHED, from the creation request to the
+ * end of the copy), the time seen here (clone-copy, mirror-copy: from
+ * before the request to the first reply showing 4; clone-wait: from its
+ * start), and the bytes copied (the source's size). mirror-copy sets no
+ * throttle on its request. A clone or mirror that ends Broken or Aborted,
+ * or is not done in time, fails.
  *
  * Several targets in one invocation save process start-ups, which are
  * slow in an emulated guest; each is still its own request (for snapshots:
@@ -45,6 +51,7 @@ static int usage(void)
 		"       snapshot SOURCE POOL TARGET... | replica-delete TARGET... |\n"
 		"       clone SOURCE POOL NAME PATH [THROTTLE_KIBS] |\n"
 		"       clone-copy SOURCE POOL NAME PATH | clone-wait NAME TIMEOUT |\n"
+		"       mirror[-copy] SOURCE POOL NAME PATH sync|async |\n"
 		"       sync-state NAME\n");
 	return 2;
 }
@@ -131,6 +138,34 @@ static int clone(struct nlt_sock *s, struct nlt_msg *m, const char *source,
 	return request(s, m, "clone", name);
 }
 
+static int mirror(struct nlt_sock *s, struct nlt_msg *m, const char *source,
+		  const char *pool_name, const char *name, const char *path,
+		  const char *mode)
+{
+	uint16_t mode_value;
+
+	if (!strcmp(mode, "sync")) {
+		mode_value = CIMREPL_MODE_SYNCHRONOUS;
+	} else if (!strcmp(mode, "async")) {
+		mode_value = CIMREPL_MODE_ASYNCHRONOUS;
+	} else {
+		fprintf(stderr, "bench_setup: mirror mode %s: not sync or async\n", mode);
+		return 1;
+	}
+	nlt_cmd(s, m, CIMREPL_CMD_REPLICA_CREATE_LIST, 0);
+	nlt_put_u16(m, CIMREPL_A_SYNC_TYPE, CIMREPL_SYNC_TYPE_MIRROR);
+	nlt_put_u16(m, CIMREPL_A_MODE, mode_value);
+	nlt_nest_start(m, CIMREPL_A_ELEMENTS);
+	nlt_nest_start(m, 0);
+	nlt_put_str(m, CIMREPL_A_ELEM_SOURCE, source);
+	nlt_put_str(m, CIMREPL_A_ELEM_TARGET_NAME, name);
+	nlt_put_str(m, CIMREPL_A_ELEM_TARGET_PATH, path);
+	nlt_put_str(m, CIMREPL_A_ELEM_POOL, pool_name);
+	nlt_nest_end(m);
+	nlt_nest_end(m);
+	return request(s, m, "mirror", name);
+}
+
 /* Attribute @type of a SYNC nest as a number (u16..u64), or UINT64_MAX. */
 static uint64_t sync_value(struct nlattr *sync, int type)
 {
@@ -175,7 +210,7 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Wait until clone @name is Synchronized; see the top of the file. */
+/* Wait until clone or mirror @name is Synchronized; see the top of the file. */
 static int clone_wait(struct nlt_sock *s, struct nlt_msg *m, const char *name,
 		      double start, double timeout)
 {
@@ -191,13 +226,13 @@ static int clone_wait(struct nlt_sock *s, struct nlt_msg *m, const char *name,
 		if (state == CIMREPL_COPY_STATE_SYNCHRONIZED)
 			break;
 		if (state != CIMREPL_COPY_STATE_UNSYNCHRONIZED) {
-			fprintf(stderr, "bench_setup: clone %s: CopyState %llu, error %llu\n",
+			fprintf(stderr, "bench_setup: %s: CopyState %llu, error %llu\n",
 				name, (unsigned long long)state,
 				(unsigned long long)sync_value(sync, CIMREPL_A_SYNC_ERROR));
 			return 1;
 		}
 		if (now_s() - start > timeout) {
-			fprintf(stderr, "bench_setup: clone %s: not synchronized after %.0f s (%llu of %llu chunks)\n",
+			fprintf(stderr, "bench_setup: %s: not synchronized after %.0f s (%llu of %llu chunks)\n",
 				name, timeout,
 				(unsigned long long)sync_value(sync, CIMREPL_A_SYNC_CHUNKS_DONE),
 				(unsigned long long)sync_value(sync, CIMREPL_A_SYNC_CHUNKS_TOTAL));
@@ -208,7 +243,7 @@ static int clone_wait(struct nlt_sock *s, struct nlt_msg *m, const char *name,
 	est = sync_value(sync, CIMREPL_A_SYNC_WHEN_ESTABLISHED);
 	synced = sync_value(sync, CIMREPL_A_SYNC_WHEN_SYNCHRONIZED);
 	if (est == UINT64_MAX || synced == UINT64_MAX || synced < est) {
-		fprintf(stderr, "bench_setup: clone %s: no WHEN_ESTABLISHED/WHEN_SYNCHRONIZED\n",
+		fprintf(stderr, "bench_setup: %s: no WHEN_ESTABLISHED/WHEN_SYNCHRONIZED\n",
 			name);
 		return 1;
 	}
@@ -275,6 +310,14 @@ static int run(struct nlt_sock *s, struct nlt_msg *m, int argc, char **argv)
 		double start = now_s();
 
 		if (clone(s, m, argv[2], argv[3], argv[4], argv[5], "0"))
+			return 1;
+		return clone_wait(s, m, argv[4], start, 600);
+	} else if (!strcmp(op, "mirror") && argc == 7) {
+		return mirror(s, m, argv[2], argv[3], argv[4], argv[5], argv[6]) ? 1 : 0;
+	} else if (!strcmp(op, "mirror-copy") && argc == 7) {
+		double start = now_s();
+
+		if (mirror(s, m, argv[2], argv[3], argv[4], argv[5], argv[6]))
 			return 1;
 		return clone_wait(s, m, argv[4], start, 600);
 	} else if (!strcmp(op, "clone-wait") && argc == 4) {

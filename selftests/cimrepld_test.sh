@@ -25,8 +25,9 @@
 #
 # wbemcli 1.6 cannot read a method response with a reference array out
 # parameter (VALUE.REFARRAY: it knows VALUE, VALUE.ARRAY and VALUE.REFERENCE
-# only), so CreateListReplica goes through `wbemcli cmx`, which sends the
-# same request and prints the response's XML. Reference arrays on wbemcli's
+# only; Documentation/cimrepld.rst, "Client notes"), so CreateListReplica
+# goes through `wbemcli cmx`, which sends the same request and prints the
+# response's XML. Reference arrays on wbemcli's
 # command line are split at the '.' before each class name: the host in
 # them is "localhost" and no DeviceID here has a dot.
 #
@@ -629,7 +630,7 @@ cim_error_is()
 src0=$(vref "$s0")
 pool_ref="localhost:$port/root/cimv2:CIM_StoragePool.InstanceID=\"cimrepl:pool:default\""
 bad sync_type_99_is_5 rv_is "CreateElementReplica.SyncType=99,SourceElement=$src0" 5
-bad sync_type_mirror_is_1 rv_is "CreateElementReplica.SyncType=6,SourceElement=$src0" 1
+bad sync_type_tokenized_clone_is_1 rv_is "CreateElementReplica.SyncType=9,SourceElement=$src0" 1
 bad no_source_is_5 rv_is "CreateElementReplica.SyncType=7,ElementName=\"${p}x\"" 5
 bad unknown_source_is_5 rv_is "CreateElementReplica.SyncType=7,SourceElement=$(vref "${p}nope")" 5
 bad source_not_a_volume_is_5 rv_is "CreateElementReplica.SyncType=7,SourceElement=$(vref "$fr")" 5

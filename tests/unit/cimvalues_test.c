@@ -12,8 +12,10 @@
 #include "kselftest_harness.h"
 
 static const struct cim_value_map *const maps[] = {
-	&cim_sync_type_map, &cim_mode_map, &cim_copy_state_map,
-	&cim_progress_status_map, &cim_operation_map,
+	&cim_sync_type_map, &cim_mode_map, &cim_copy_type_map,
+	&cim_copy_state_map, &cim_progress_status_map, &cim_operation_map,
+	&cim_replication_type_map, &cim_action_map, &cim_storage_object_map,
+	&cim_feature_map, &cim_list_feature_map,
 };
 
 TEST(every_value_round_trips_through_its_keyword_name_and_number)

@@ -394,6 +394,42 @@ TEST(wbemcli_enumerate_instances_and_associators)
 	cim_request_free(req);
 }
 
+TEST(wbemcli_association_filters_and_property_list)
+{
+	struct cim_request *req = parse_fixture("wbemcli-associator-names-filters.xml");
+	const struct cim_param *p;
+
+	ASSERT_NE(NULL, req);
+	EXPECT_STREQ("AssociatorNames", req->method);
+	EXPECT_STREQ("root/cimv2", req->namespace);
+	EXPECT_STREQ("CIM_StorageSynchronized",
+		     cim_value_get_ref(&cim_request_param(req, "AssocClass")->value, 0)->classname);
+	EXPECT_STREQ("CIM_StorageVolume",
+		     cim_value_get_ref(&cim_request_param(req, "ResultClass")->value, 0)->classname);
+	EXPECT_STREQ("SystemElement",
+		     cim_value_get_string(&cim_request_param(req, "Role")->value, 0));
+	EXPECT_STREQ("SyncedElement",
+		     cim_value_get_string(&cim_request_param(req, "ResultRole")->value, 0));
+	EXPECT_EQ(4, cim_value_get_ref(&cim_request_param(req, "ObjectName")->value, 0)->n_keys);
+	cim_request_free(req);
+
+	req = parse_fixture("wbemcli-references-interop.xml");
+	ASSERT_NE(NULL, req);
+	EXPECT_STREQ("References", req->method);
+	EXPECT_STREQ("interop", req->namespace);
+	EXPECT_STREQ("cimrepl:SNIA:Replication Services:1.6.0",
+		     cim_path_key(cim_value_get_ref(&cim_request_param(req, "ObjectName")->value, 0),
+				  "InstanceID"));
+	p = cim_request_param(req, "PropertyList");
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(p->value.is_array);
+	ASSERT_EQ(1, p->value.n);
+	EXPECT_STREQ("RegisteredName", cim_value_get_string(&p->value, 0));
+	EXPECT_STREQ("ConformantStandard",
+		     cim_value_get_string(&cim_request_param(req, "Role")->value, 0));
+	cim_request_free(req);
+}
+
 /* What every CreateListReplica fixture must carry. */
 static void check_replication_setting(struct __test_metadata *_metadata,
 				      const struct cim_param *rsd,
@@ -1304,6 +1340,53 @@ TEST(instance_names_response_reads_back)
 	free(doc);
 	cim_path_free(&paths[0]);
 	cim_path_free(&paths[1]);
+}
+
+TEST(objects_with_path_keep_each_objects_namespace)
+{
+	struct cim_instance *inst = cim_instance_new("CIM_ElementConformsToProfile");
+	const struct cim_instance *list[1] = { inst };
+	struct cimxml_response r = intrinsic_response;
+	struct cim_path profile = { 0 }, service = { 0 };
+	struct cimxml_reply *reply = NULL;
+	const struct cim_path *ref;
+	char err[256];
+	size_t len;
+	char *doc;
+
+	cim_path_init(&profile, "array1", "interop", "CIM_RegisteredProfile");
+	cim_path_add_key(&profile, "InstanceID", CIM_TYPE_STRING, "p1");
+	cim_path_init(&service, "array1", "root/cimv2", "CIM_ReplicationService");
+	cim_path_add_key(&service, "Name", CIM_TYPE_STRING, "cimrepl");
+	inst->path = calloc(1, sizeof(*inst->path));
+	cim_path_init(inst->path, NULL, NULL, "CIM_ElementConformsToProfile");
+	cim_path_add_ref_key(inst->path, "ConformantStandard", &profile);
+	cim_path_add_ref_key(inst->path, "ManagedElement", &service);
+	cim_value_set_ref(cim_instance_add_prop(inst, "ConformantStandard"), &profile);
+	cim_value_set_ref(cim_instance_add_prop(inst, "ManagedElement"), &service);
+	r.method = "References";
+	r.namespace = "interop";
+	doc = cimxml_respond_objects_with_path(&r, list, 1, &len);
+	ASSERT_NE(NULL, doc);
+	ASSERT_EQ(CIM_ERR_OK, cimxml_parse_response(doc, len, &reply, err, sizeof(err)));
+	ASSERT_EQ(CIMXML_IRETURN_INSTANCES, reply->kind);
+	ASSERT_EQ(1, reply->n_instances);
+	/* the association's own path: the request's namespace */
+	EXPECT_STREQ("interop", reply->instances[0]->path->namespace);
+	ref = cim_value_get_ref(&cim_instance_prop(reply->instances[0],
+						   "ManagedElement")->value, 0);
+	ASSERT_NE(NULL, ref);
+	EXPECT_STREQ("root/cimv2", ref->namespace);
+	EXPECT_STREQ("array1", ref->host);
+	ref = cim_value_get_ref(&cim_instance_prop(reply->instances[0],
+						   "ConformantStandard")->value, 0);
+	ASSERT_NE(NULL, ref);
+	EXPECT_STREQ("interop", ref->namespace);
+	cimxml_reply_free(reply);
+	free(doc);
+	cim_path_free(&profile);
+	cim_path_free(&service);
+	cim_instance_free(inst);
 }
 
 TEST(instance_responses_read_back)

@@ -168,6 +168,70 @@ TEST_F(db, pools_round_trip)
 	EXPECT_EQ(-ENOENT, store_pool_get(self->st, "default", &out));
 }
 
+struct extent_list {
+	struct store_extent v[4];
+	int n;
+};
+
+static void add_extent(const struct store_extent *e, void *arg)
+{
+	struct extent_list *l = arg;
+
+	if (l->n < 4)
+		l->v[l->n] = *e;
+	l->n++;
+}
+
+TEST_F(db, extents_by_start_and_committed_with_their_replica)
+{
+	struct store_extent store = { .pool = "bp", .start = 0,
+				      .length = 16 << 20, .owner = "@store",
+				      .dm_name = "cimrepl-bp-store",
+				      .committed = true };
+	struct store_extent t = { .pool = "bp", .start = 32 << 20,
+				  .length = 8 << 20, .owner = "v0.c1",
+				  .dm_name = "cimrepl-bp-v0.c1" };
+	struct store_extent other = store;
+	struct store_replica r = replica("v0.c1");
+	struct extent_list l = { .n = 0 };
+
+	snprintf(other.pool, sizeof(other.pool), "bq");
+	ASSERT_EQ(0, store_extent_put(self->st, &t));
+	ASSERT_EQ(0, store_extent_put(self->st, &store));
+	ASSERT_EQ(0, store_extent_put(self->st, &other));
+	/* reserved, then committed with the replica, or not at all */
+	t.committed = true;
+	ASSERT_EQ(0, store_begin(self->st));
+	ASSERT_EQ(0, store_replica_put(self->st, &r));
+	ASSERT_EQ(0, store_extent_put(self->st, &t));
+	store_rollback(self->st);
+	ASSERT_EQ(0, store_extent_list(self->st, "bp", add_extent, &l));
+	ASSERT_EQ(2, l.n);
+	EXPECT_EQ(0, l.v[0].start);
+	EXPECT_STREQ("@store", l.v[0].owner);
+	EXPECT_EQ((uint64_t)32 << 20, l.v[1].start);
+	EXPECT_EQ((uint64_t)8 << 20, l.v[1].length);
+	EXPECT_STREQ("cimrepl-bp-v0.c1", l.v[1].dm_name);
+	EXPECT_FALSE(l.v[1].committed);
+
+	ASSERT_EQ(0, store_begin(self->st));
+	ASSERT_EQ(0, store_replica_put(self->st, &r));
+	ASSERT_EQ(0, store_extent_put(self->st, &t));
+	ASSERT_EQ(0, store_commit(self->st));
+	l.n = 0;
+	ASSERT_EQ(0, store_extent_list(self->st, "bp", add_extent, &l));
+	ASSERT_EQ(2, l.n);
+	EXPECT_TRUE(l.v[1].committed);
+
+	ASSERT_EQ(0, store_extent_delete(self->st, "bp", 32 << 20));
+	l.n = 0;
+	ASSERT_EQ(0, store_extent_list(self->st, "bp", add_extent, &l));
+	EXPECT_EQ(1, l.n);
+	l.n = 0;
+	ASSERT_EQ(0, store_extent_list(self->st, "bq", add_extent, &l));
+	EXPECT_EQ(1, l.n);
+}
+
 TEST(a_database_from_a_newer_daemon_is_refused)
 {
 	char dir[] = "/tmp/store_test.XXXXXX", cmd[256], err[256];
