@@ -39,7 +39,8 @@ CTL_HEADERS := $(wildcard ctl/*.h) uapi/linux/cimrepl.h
 # The CIM object model and its CIM-XML codec (libxml2).
 CIMXML_SRC := ctl/cim.c ctl/cimxml.c
 SELFTESTS := selftests/netlink_test selftests/volume_test selftests/snapshot_test \
-	selftests/clone_test selftests/crash_test
+	selftests/clone_test selftests/crash_test selftests/mirror_test \
+	selftests/seqwriter
 UNIT_TESTS := tests/unit/cimvalues_test tests/unit/store_test tests/unit/httpd_test \
 	tests/unit/cimxml_test tests/unit/cimxml_corpus_test tests/unit/clireq_test \
 	tests/unit/lio_test tests/unit/replargs_test tests/unit/syncops_test \

@@ -5,8 +5,8 @@
 #   1. checkpatch --strict over module/ and uapi/
 #   2. host unit tests of the userspace code, under ASan/UBSan
 #   3. the VM selftests on each guest kernel (Debian's 6.1 and 6.12), and
-#      the crash tests (snapshots, a clone mid-copy), which hard-reset a
-#      guest and boot it again
+#      the crash tests (snapshots, a clone mid-copy, a mirror mid-resync),
+#      which hard-reset a guest and boot it again
 # Every test's TAP lines are printed; the last line is
 # "N passed, N failed, N skipped". Exit status non-zero on any failure.
 set -u
@@ -61,6 +61,7 @@ run_lane()
 			--timeout 2400 -- selftests/run.sh --group module
 		tap "crash test on $1" selftests/crash.sh "$1"
 		tap "clone crash test on $1" selftests/crash.sh "$1" clone
+		tap "mirror crash test on $1" selftests/crash.sh "$1" mirror
 		;;
 	daemon)
 		tap "selftests (daemon) on $1" scripts/vm-run --kernel "$1" \

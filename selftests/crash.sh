@@ -12,9 +12,13 @@
 #   clone     disks origin, pool, clone target: a throttled clone, reset
 #             mid-copy; the copy must resume where it was (not from zero)
 #             and end with exactly the point-in-time image.
+#   mirror    disks origin, pool, mirror target (16 MiB): an asynchronous
+#             mirror, reset while a throttled resync runs and writes are in
+#             flight; the mirror must come back, resync only the regions
+#             its log names, and end equal to the origin.
 #
 # usage: selftests/crash.sh KERNEL [SCENARIO]   (KERNEL e.g. 6.1 or 6.12,
-#        SCENARIO snapshot (default) or clone); TAP on stdout
+#        SCENARIO snapshot (default), clone or mirror); TAP on stdout
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 kernel=${1:-6.1}
@@ -41,8 +45,13 @@ clone)
 	truncate -s 64M "$work/target.img"
 	disks="$disks --disk $work/target.img"
 	prepare=clone-prepare ;;
+mirror)
+	truncate -s 16M "$work/origin.img"
+	truncate -s 16M "$work/target.img"
+	disks="$disks --disk $work/target.img"
+	prepare=mirror-prepare ;;
 *)
-	echo "usage: selftests/crash.sh KERNEL [snapshot|clone]" >&2
+	echo "usage: selftests/crash.sh KERNEL [snapshot|clone|mirror]" >&2
 	exit 2 ;;
 esac
 
@@ -68,6 +77,19 @@ if [ "$scenario" = clone ]; then
 	# shellcheck disable=SC2086
 	"$top/scripts/vm-run" --kernel "$kernel" $disks --timeout 400 \
 		-- selftests/crash_test clone-verify "$last"
+	exit
+fi
+
+if [ "$scenario" = mirror ]; then
+	# the mirror was Synchronized, then resumed, before the reset
+	grep -q '^resumed$' "$work/prepare.out" ||
+		setup_failed "the mirror synchronized and resumed before the hard reset"
+	copy=$(sed -n 's/^copy \([0-9]* [0-9]* [0-9]*\)$/\1/p' \
+		"$work/prepare.out" | tail -n 1)
+	echo "# hard reset after $last acknowledged writes; CopyState, regions done, to copy: ${copy:-none reported}"
+	# shellcheck disable=SC2086
+	"$top/scripts/vm-run" --kernel "$kernel" $disks --timeout 400 \
+		-- selftests/crash_test mirror-verify "$last"
 	exit
 fi
 
