@@ -144,22 +144,20 @@ step "A mirror (SyncType 6, synchronous) of db0: every later write reaches both"
 run cimreplctl --socket /tmp/cimrepld.sock replica create --sync-type mirror \
 	--mode sync --source db0 --name db0-mirror --wait-for synchronized
 run cimreplctl --socket /tmp/cimrepld.sock sync show db0-mirror
-mirror=$(cimreplctl --json kernel sync list |
-	 jq -r '.[] | select(.source == "db0" and .sync_type.value == 6) | .target')
 run targetcli "/loopback/$naa/luns" create /backstores/block/db0-mirror >/dev/null
 mdisk=$(lun_disk db0-mirror)
 run dd if=/dev/urandom of=/tmp/pattern3 bs=1M count=8 status=none
 run dd if=/tmp/pattern3 of="$disk" bs=1M oflag=direct status=none
-step "Fracture (over netlink): the mirror stops following and keeps that data"
-run cimreplctl kernel sync modify --operation fracture "$mirror"
+step "Fracture (ModifyListSynchronization): the mirror stops following and keeps that data"
+run cimreplctl --socket /tmp/cimrepld.sock sync modify --operation fracture db0-mirror
 run dd if=/dev/urandom of="$disk" bs=1M count=1 seek=2 oflag=direct status=none
 printf 'written before:  %s\n' "$(sha256sum </tmp/pattern3 | cut -c1-16)"
 printf 'mirror LUN %s: %s (the data of the fracture)\n' "$mdisk" "$(dd if="$mdisk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
 printf 'source LUN now:  %s (one more MiB written)\n' "$(dd if="$disk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
 run cimreplctl --socket /tmp/cimrepld.sock sync show db0-mirror
 step "Resync: only the regions written since the fracture are copied again"
-run cimreplctl kernel sync modify --operation resync "$mirror"
-run cimreplctl kernel sync wait "$mirror" --state synchronized --timeout 600
+run cimreplctl --socket /tmp/cimrepld.sock sync modify --operation resync \
+	--wait-for synchronized db0-mirror
 printf 'mirror LUN now:  %s (the source again)\n' "$(dd if="$mdisk" bs=1M count=8 iflag=direct status=none | sha256sum | cut -c1-16)"
 run cimreplctl --socket /tmp/cimrepld.sock sync list
 kill "$daemon"

@@ -290,13 +290,14 @@ else
 fi
 
 # 6. Writes through the source LUN reach the synchronous mirror: after a
-# Fracture its own LUN reads them, and shows CopyState Fractured.
+# Fracture (ModifyListSynchronization 12, through the service) its own LUN
+# reads them, and shows CopyState Fractured.
 dd if=/dev/urandom of="$tmp/B" bs=1M count=1 status=none
 write_at "/dev/$sd0" "$tmp/B" 1 "$tmp/m0"
 n0=$(kname "${p}m0")
 why=
 if [ -z "$n0" ] ||
-   ! "$ctl" kernel sync modify --operation fracture "$n0" >"$tmp/out" 2>&1; then
+   ! C sync modify --operation fracture "${p}m0" >"$tmp/out" 2>&1; then
 	why="fracture of '$n0': $(cat "$tmp/out")"
 elif ! C --json sync show "${p}m0" | jq -e '.copy_state.name == "Fractured"' >/dev/null; then
 	why="not Fractured: $(C sync show "${p}m0" 2>&1)"
@@ -307,13 +308,14 @@ elif [ "$(sum_dev "/dev/$sdm0")" != "$(sum_file "$tmp/m0")" ]; then
 fi
 ktap_result sync_mirror_lun_has_writes_after_fracture "$([ -z "$why" ]; echo $?)" "$why"
 
-# 7. The same for the asynchronous mirror, split (the target first gets
-# every write acknowledged before): its LUN reads its source's data.
+# 7. The same for the asynchronous mirror, split (21, through the service:
+# the target first gets every write acknowledged before): its LUN reads its
+# source's data.
 write_at "/dev/$sd1" "$tmp/B" 2 "$tmp/m1"
 n1=$(kname "$tg")
 why=
 if [ -z "$n1" ] ||
-   ! "$ctl" kernel sync modify --operation split "$n1" >"$tmp/out" 2>&1; then
+   ! C sync modify --operation split "$tg" >"$tmp/out" 2>&1; then
 	why="split of '$n1': $(cat "$tmp/out")"
 elif ! sdtg=$(lio_wait_disk "$tg"); then
 	why="no LUN for $tg"
