@@ -255,10 +255,17 @@ const char *kernel_error(const struct kernel *k)
 	return k->error;
 }
 
+/* Add @a's value to @values once: engines share modes and operations. */
 static void collect_u16(struct nlattr *a, uint16_t *values, unsigned int *n)
 {
+	uint16_t v = nla_get_u16(a);
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (values[i] == v)
+			return;
 	if (*n < KERNEL_MAX_VALUES)
-		values[(*n)++] = nla_get_u16(a);
+		values[(*n)++] = v;
 }
 
 static int parse_info(struct nlattr **tb, void *arg)

@@ -180,4 +180,4 @@ for v in $(cimreplctl --json volume list | jq -r '.[].name'); do
 done
 run cimreplctl volume list
 
-printf '\nNext: the rest of SMI-S through the daemon (ModifyListSynchronization...).\n'
+printf '\nMore: cimreplctl capabilities, sync list --filter, and the WBEM walk from interop (Documentation/cimrepld.rst).\n'
