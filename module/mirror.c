@@ -1740,6 +1740,9 @@ static void cimrepl_mirror_quiesce(struct cimrepl_mirror *m)
 	 * work: so, in this order, nothing is left running or armed.
 	 */
 	wait_event(m->idle, !READ_ONCE(m->target_inflight));
+	/* the last leg counted out under the lock: let it let go of it */
+	spin_lock_irq(&m->lock);
+	spin_unlock_irq(&m->lock);
 	flush_workqueue(m->wq);
 	cancel_delayed_work_sync(&m->clear_work);
 	cancel_delayed_work_sync(&m->kick);
