@@ -665,26 +665,7 @@ cimrepl_clone_alloc(const struct cimrepl_snapshot_request *req,
 	sector_t sectors = get_capacity(source->disk);
 	struct cimrepl_clone *clone;
 	struct cimrepl_volume *vol;
-	dev_t devt;
-	int ret;
 
-	ret = lookup_bdev(req->target_path, &devt);
-	if (ret) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target device does not exist or is not a block device");
-		return ERR_PTR(ret);
-	}
-	if (devt == source->backing.bdev->bd_dev ||
-	    devt == disk_devt(source->disk)) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target is the source's own device");
-		return ERR_PTR(-EINVAL);
-	}
-	if (cimrepl_is_own_devt(devt)) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target is a cimrepl device; give the device under it");
-		return ERR_PTR(-EINVAL);
-	}
 	/* the record keeps the watermark in 32 bits */
 	if (DIV_ROUND_UP_ULL(sectors, cimrepl_meta_chunk_sectors(&pool->meta)) >
 	    U32_MAX) {
@@ -692,31 +673,10 @@ cimrepl_clone_alloc(const struct cimrepl_snapshot_request *req,
 				 "the source has more chunks than a clone record counts: use a pool with larger chunks");
 		return ERR_PTR(-EINVAL);
 	}
-	vol = cimrepl_device_alloc_over(req->target, CIMREPL_ROLE_CLONE,
-					req->target_path,
-					source->backing.bdev, sectors);
-	if (IS_ERR(vol)) {
-		switch (PTR_ERR(vol)) {
-		case -EBUSY:
-			cimrepl_elem_err(extack, req->attr, index,
-					 "the target device is in use (a LIO backstore, a mount, a volume or another holder has it)");
-			break;
-		case -ENOSPC:
-			cimrepl_elem_err(extack, req->attr, index,
-					 "the module manages CIMREPL_A_CAPS_MAX_VOLUMES devices already");
-			break;
-		default:
-			cimrepl_elem_err(extack, req->attr, index,
-					 "cannot open the target device");
-		}
+	vol = cimrepl_target_open(req->target, req->target_path, req->attr,
+				  index, source, CIMREPL_ROLE_CLONE, extack);
+	if (IS_ERR(vol))
 		return vol;
-	}
-	if (bdev_nr_sectors(vol->backing.bdev) < sectors) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target device is smaller than the source");
-		cimrepl_device_discard(vol);
-		return ERR_PTR(-EINVAL);
-	}
 	clone = cimrepl_clone_new(snap, sectors,
 				  cimrepl_meta_chunk_sectors(&pool->meta));
 	if (!clone) {

@@ -1827,56 +1827,6 @@ static int cimrepl_mirror_check_element(const struct cimrepl_snapshot_request *r
 	return 0;
 }
 
-/* The device over the target of element @index, not yet visible. */
-static int cimrepl_mirror_open_target(const struct cimrepl_snapshot_request *req,
-				      unsigned int index,
-				      struct cimrepl_new_mirror *nm,
-				      struct netlink_ext_ack *extack)
-{
-	sector_t sectors = get_capacity(nm->source->disk);
-	struct cimrepl_volume *dev;
-	dev_t devt;
-	int ret;
-
-	ret = lookup_bdev(req->target_path, &devt);
-	if (ret) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target device does not exist or is not a block device");
-		return ret;
-	}
-	if (devt == nm->source->backing.bdev->bd_dev ||
-	    devt == disk_devt(nm->source->disk)) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target is the source's own device");
-		return -EINVAL;
-	}
-	if (cimrepl_is_own_devt(devt)) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target is a cimrepl device; give the device under it");
-		return -EINVAL;
-	}
-	dev = cimrepl_device_alloc_over(req->target, CIMREPL_ROLE_MIRROR,
-					req->target_path,
-					nm->source->backing.bdev, sectors);
-	if (IS_ERR(dev)) {
-		if (PTR_ERR(dev) == -EBUSY)
-			cimrepl_elem_err(extack, req->attr, index,
-					 "the target device is in use (a LIO backstore, a mount, a volume or another holder has it)");
-		else
-			cimrepl_elem_err(extack, req->attr, index,
-					 "cannot open the target device");
-		return PTR_ERR(dev);
-	}
-	if (bdev_nr_sectors(dev->backing.bdev) < sectors) {
-		cimrepl_elem_err(extack, req->attr, index,
-				 "the target device is smaller than the source");
-		cimrepl_device_discard(dev);
-		return -EINVAL;
-	}
-	nm->dev = dev;
-	return 0;
-}
-
 static void cimrepl_mirror_discard_list(struct cimrepl_new_mirror *nm,
 					unsigned int count)
 {
@@ -1927,9 +1877,14 @@ int cimrepl_mirror_create_list(const struct cimrepl_snapshot_request *req,
 		}
 	}
 	for (i = 0; i < count && !ret; i++) {
-		ret = cimrepl_mirror_open_target(&req[i], i, &nm[i], extack);
-		if (ret)
+		nm[i].dev = cimrepl_target_open(req[i].target, req[i].target_path,
+						req[i].attr, i, nm[i].source,
+						CIMREPL_ROLE_MIRROR, extack);
+		if (IS_ERR(nm[i].dev)) {
+			ret = PTR_ERR(nm[i].dev);
+			nm[i].dev = NULL;
 			break;
+		}
 		nm[i].mirror = cimrepl_mirror_new(nm[i].source, nm[i].dev,
 						  nm[i].pool, list->mode);
 		if (!nm[i].mirror) {

@@ -367,6 +367,62 @@ void cimrepl_device_discard(struct cimrepl_volume *vol)
 	cimrepl_volume_free(vol);
 }
 
+struct cimrepl_volume *cimrepl_target_open(const char *name, const char *path,
+					   const struct nlattr *attr,
+					   unsigned int index,
+					   struct cimrepl_volume *source,
+					   u16 role,
+					   struct netlink_ext_ack *extack)
+{
+	sector_t sectors = get_capacity(source->disk);
+	struct cimrepl_volume *vol;
+	dev_t devt;
+	int ret;
+
+	ret = lookup_bdev(path, &devt);
+	if (ret) {
+		cimrepl_elem_err(extack, attr, index,
+				 "the target device does not exist or is not a block device");
+		return ERR_PTR(ret);
+	}
+	if (devt == source->backing.bdev->bd_dev ||
+	    devt == disk_devt(source->disk)) {
+		cimrepl_elem_err(extack, attr, index,
+				 "the target is the source's own device");
+		return ERR_PTR(-EINVAL);
+	}
+	if (cimrepl_is_own_devt(devt)) {
+		cimrepl_elem_err(extack, attr, index,
+				 "the target is a cimrepl device; give the device under it");
+		return ERR_PTR(-EINVAL);
+	}
+	vol = cimrepl_device_alloc_over(name, role, path, source->backing.bdev,
+					sectors);
+	if (IS_ERR(vol)) {
+		switch (PTR_ERR(vol)) {
+		case -EBUSY:
+			cimrepl_elem_err(extack, attr, index,
+					 "the target device is in use (a LIO backstore, a mount, a volume or another holder has it)");
+			break;
+		case -ENOSPC:
+			cimrepl_elem_err(extack, attr, index,
+					 "the module manages CIMREPL_A_CAPS_MAX_VOLUMES devices already");
+			break;
+		default:
+			cimrepl_elem_err(extack, attr, index,
+					 "cannot open the target device");
+		}
+		return vol;
+	}
+	if (bdev_nr_sectors(vol->backing.bdev) < sectors) {
+		cimrepl_elem_err(extack, attr, index,
+				 "the target device is smaller than the source");
+		cimrepl_device_discard(vol);
+		return ERR_PTR(-EINVAL);
+	}
+	return vol;
+}
+
 int cimrepl_device_add(struct cimrepl_volume *vol)
 {
 	int ret;

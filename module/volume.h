@@ -152,6 +152,19 @@ struct cimrepl_volume *cimrepl_device_alloc_over(const char *name, u16 role,
 						 const char *path,
 						 struct block_device *limits_also,
 						 sector_t sectors);
+/*
+ * The device @name over the replica target at @path for list element
+ * @index of @source (a clone or a mirror, @role): checked (a block device,
+ * not the source's own or one of this module's, at least as large as the
+ * source), opened exclusively, @source's size, not yet visible; @extack
+ * says what is wrong. Caller holds cimrepl_config_lock.
+ */
+struct cimrepl_volume *cimrepl_target_open(const char *name, const char *path,
+					   const struct nlattr *attr,
+					   unsigned int index,
+					   struct cimrepl_volume *source,
+					   u16 role,
+					   struct netlink_ext_ack *extack);
 int cimrepl_device_add(struct cimrepl_volume *vol);
 /* Undo cimrepl_device_alloc() of a device never added. */
 void cimrepl_device_discard(struct cimrepl_volume *vol);
