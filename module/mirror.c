@@ -12,7 +12,9 @@
  *   log_next	the log as it must become. A write may pass only into a
  *		region set in both: the first write into a region waits
  *		(wait_log) until the log worker has written the bit (FUA);
- *		clean regions are cleared lazily, once a second.
+ *		a sequential writer has the regions ahead of it logged
+ *		before it gets there; regions are cleared lazily, when
+ *		found clean at two looks 5 s apart.
  *   dirty	the region must be copied source -> target before the target
  *		holds the source's data there.
  *   copying	the copy worker is copying it; writes into it wait
@@ -26,8 +28,9 @@
  *   following (Synchronized or Unsynchronized, no restore running) and the
  *	region clean: synchronous - to both legs, complete when both are;
  *	asynchronous - complete on the source, a copy of the data queued in
- *	completion order, applied by the copy worker in batches that never
- *	reorder overlapping writes or cross a preflush;
+ *	completion order, applied in batches that never reorder overlapping
+ *	writes or cross a preflush, one batch in flight at a time, started
+ *	by the next write of the source (or the copy worker when none comes);
  *   otherwise: source only, region marked dirty.
  *
  * A failing target leg makes the mirror Broken; its regions become dirty.
@@ -63,6 +66,18 @@
 /* Most queued writes an asynchronous mirror applies at once. */
 #define CIMREPL_MIRROR_APPLY_BATCH	16
 /*
+ * An asynchronous mirror's writes are applied by the writers themselves,
+ * each starting the next batch as it passes; when none comes, the copy
+ * worker does it this long after the queue stopped moving.
+ */
+#define CIMREPL_MIRROR_APPLY_DELAY	1
+/*
+ * Regions logged ahead of a sequential writer, at most: a stream of
+ * writes logs the regions in front of it before it reaches them, so that
+ * it does not wait for a log write at each new region (readahead's idea).
+ */
+#define CIMREPL_MIRROR_LOG_AHEAD	16
+/*
  * How often the log is looked at for clean regions; a region leaves it
  * when it was clean at two looks in a row, so that a region written every
  * few seconds does not pay a log write each time (md's bitmap does the
@@ -95,7 +110,7 @@ const struct cimrepl_engine cimrepl_mirror_engine = {
 	.n_operations	= ARRAY_SIZE(cimrepl_mirror_ops),
 };
 
-struct cimrepl_mirror_batch;
+struct cimrepl_mirror;
 
 /**
  * struct cimrepl_mirror_write - an asynchronous mirror's write for the target
@@ -107,7 +122,7 @@ struct cimrepl_mirror_batch;
  * @last: last region (below @first for an empty preflush)
  * @queued: jiffies when it completed on the source
  * @error: the target's answer, while applied
- * @batch: the batch it is applied in
+ * @mirror: the mirror applying it
  * @nr_pages: pages of data in @pages
  * @pages: the data, copied from the source's bio before it was sent
  */
@@ -120,7 +135,7 @@ struct cimrepl_mirror_write {
 	u64 last;
 	unsigned long queued;
 	blk_status_t error;
-	struct cimrepl_mirror_batch *batch;
+	struct cimrepl_mirror *mirror;
 	unsigned int nr_pages;
 	struct page *pages[];
 };
@@ -170,6 +185,13 @@ struct cimrepl_mirror_write {
  *	copy or restore of their region, for the async backlog to shrink
  * @queue: an asynchronous mirror's writes for the target, in completion
  *	order; @backlog bytes of data
+ * @batch: the writes of @queue being applied (one batch at a time, so
+ *	that the target sees them in order); @batch_bios of its bios are
+ *	still on their way
+ * @applying: @batch is in flight
+ * @seq_next, @seq_run: where the last write of the source ended, and how
+ *	many bytes were written in a row up to there (to log ahead of a
+ *	sequential writer)
  * @target_inflight: writes on their way to the target (synchronous legs
  *	and applied batches); @idle is woken when it drops or @queue empties
  * @clear_wanted: the log worker should clear clean regions
@@ -182,6 +204,7 @@ struct cimrepl_mirror_write {
  * @copy_work: applies queued writes, copies and restores regions
  * @clear_work: asks for the lazy clear once a second
  * @kick: ends a throttle pause
+ * @apply_later: has the copy worker apply the queue when no writer did
  * @copiers: copy buffers, copy worker only
  * @bs: bio_set for the legs of source writes
  *
@@ -240,6 +263,11 @@ struct cimrepl_mirror {
 	struct bio_list wait_backlog;
 	struct list_head queue;
 	u64 backlog;
+	struct list_head batch;
+	atomic_t batch_bios;
+	bool applying;
+	sector_t seq_next;
+	u64 seq_run;
 	unsigned int target_inflight;
 	wait_queue_head_t idle;
 	bool clear_wanted;
@@ -254,6 +282,7 @@ struct cimrepl_mirror {
 	struct work_struct copy_work;
 	struct delayed_work clear_work;
 	struct delayed_work kick;
+	struct delayed_work apply_later;
 	struct cimrepl_copier copiers[CIMREPL_MIRROR_COPY_JOBS];
 	struct bio_set bs;
 };
@@ -482,7 +511,7 @@ static void cimrepl_mirror_leg_done(struct cimrepl_mirror_req *req)
 	struct cimrepl_mirror *m = req->mirror;
 	struct cimrepl_mirror_write *w = req->write;
 	struct bio *orig = req->orig;
-	bool kick_log = false, kick_copy = false;
+	bool kick_log = false, kick_copy = false, later = false;
 	unsigned long flags;
 	LIST_HEAD(freed);
 
@@ -495,7 +524,8 @@ static void cimrepl_mirror_leg_done(struct cimrepl_mirror_req *req)
 			list_add_tail(&w->node, &m->queue);
 			m->backlog += cimrepl_mirror_write_bytes(w);
 			w = NULL;
-			kick_copy = true;
+			/* the next write applies it; if none comes, the worker */
+			later = !m->applying && !m->dying;
 		} else {
 			cimrepl_mirror_mark_dirty(m, req->first, req->last);
 			cimrepl_mirror_unpend(m, req->first, req->last);
@@ -525,6 +555,9 @@ static void cimrepl_mirror_leg_done(struct cimrepl_mirror_req *req)
 		queue_work(m->wq, &m->log_work);
 	if (kick_copy)
 		queue_work(m->wq, &m->copy_work);
+	if (later)
+		queue_delayed_work(m->wq, &m->apply_later,
+				   CIMREPL_MIRROR_APPLY_DELAY);
 	if (req->to_target) {
 		m->target_inflight--;
 		wake_up(&m->idle);
@@ -574,6 +607,42 @@ enum cimrepl_mirror_route {
 	CIMREPL_MIRROR_QUEUE_FLUSH,
 };
 
+/*
+ * A write of the source seen for the first time: follow sequential
+ * streams, and keep the log CIMREPL_MIRROR_LOG_AHEAD regions ahead of one
+ * (at most as far ahead as the stream is long), extended half a window
+ * at a time so that a stream costs a log write every few regions and
+ * never waits for one. Regions logged but not written leave the log as
+ * clean ones do. Under @lock; true if the log worker has bits to write.
+ */
+static bool cimrepl_mirror_log_ahead(struct cimrepl_mirror *m, struct bio *bio,
+				     u64 last)
+{
+	sector_t end = bio_end_sector(bio);
+	bool changed = false;
+	u64 ahead, r, want;
+
+	if (!bio_sectors(bio))
+		return false;
+	if (bio->bi_iter.bi_sector == m->seq_next)
+		m->seq_run += bio->bi_iter.bi_size;
+	else
+		m->seq_run = bio->bi_iter.bi_size;
+	m->seq_next = end;
+	ahead = min_t(u64, CIMREPL_MIRROR_LOG_AHEAD,
+		      m->seq_run >> (m->region_shift + SECTOR_SHIFT));
+	want = min(last + ahead, m->nr_regions - 1);
+	if (want <= last || test_bit(last + 1 + (want - last - 1) / 2, m->log_next))
+		return false;
+	for (r = last + 1; r <= want; r++) {
+		if (__test_and_set_bit(r, m->log_next))
+			continue;
+		__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
+		changed = true;
+	}
+	return changed;
+}
+
 /* Where a write of the source goes. Under @lock; counts it as pending. */
 static enum cimrepl_mirror_route
 cimrepl_mirror_route(struct cimrepl_mirror *m, struct bio *bio, u64 first,
@@ -622,17 +691,19 @@ cimrepl_mirror_route(struct cimrepl_mirror *m, struct bio *bio, u64 first,
 	return route;
 }
 
-void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
+static void cimrepl_mirror_write_submit(struct cimrepl_mirror *m,
+					struct bio *bio, bool first_sight);
+static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m, bool release);
+
+/* A bio of the source; @first_sight: not one that waited. */
+static void __cimrepl_mirror_source_submit(struct cimrepl_mirror *m,
+					   struct bio *bio, bool first_sight)
 {
 	struct cimrepl_volume *vol = m->source;
-	struct cimrepl_mirror_write *w = NULL;
-	enum cimrepl_mirror_route route;
-	struct cimrepl_mirror_req *req;
-	struct bio *leg;
 	u64 first, last;
 
-	cimrepl_mirror_range(m, bio, &first, &last);
 	if (!op_is_write(bio_op(bio))) {
+		cimrepl_mirror_range(m, bio, &first, &last);
 		if (READ_ONCE(m->restoring)) {
 			spin_lock_irq(&m->lock);
 			if (m->restoring &&
@@ -647,6 +718,33 @@ void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
 		cimrepl_volume_submit_below(vol, bio);
 		return;
 	}
+	cimrepl_mirror_write_submit(m, bio, first_sight);
+}
+
+void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
+{
+	__cimrepl_mirror_source_submit(m, bio, true);
+}
+
+static void cimrepl_mirror_write_submit(struct cimrepl_mirror *m,
+					struct bio *bio, bool first_sight)
+{
+	struct cimrepl_volume *vol = m->source;
+	struct cimrepl_mirror_write *w = NULL;
+	enum cimrepl_mirror_route route;
+	struct cimrepl_mirror_req *req;
+	bool kick_log = false;
+	struct bio *leg;
+	u64 first, last;
+
+	cimrepl_mirror_range(m, bio, &first, &last);
+	/*
+	 * The writes queued before this one: on their way first. Looked at
+	 * without the lock, a hint only: apply_queue looks again under it.
+	 */
+	if (m->mode == CIMREPL_MODE_ASYNCHRONOUS && !READ_ONCE(m->applying) &&
+	    !list_empty_careful(&m->queue))
+		cimrepl_mirror_apply_queue(m, false);
 
 	req = kzalloc(sizeof(*req), GFP_NOIO);
 	if (!req) {
@@ -655,6 +753,9 @@ void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
 	}
 	for (;;) {
 		spin_lock_irq(&m->lock);
+		if (first_sight)
+			kick_log = cimrepl_mirror_log_ahead(m, bio, last);
+		first_sight = false;
 		route = cimrepl_mirror_route(m, bio, first, last, w);
 		if (route == CIMREPL_MIRROR_WAIT_LOG)
 			bio_list_add(&m->wait_log, bio);
@@ -675,11 +776,13 @@ void cimrepl_mirror_source_submit(struct cimrepl_mirror *m, struct bio *bio)
 			return;
 		}
 	}
+	if (kick_log || route == CIMREPL_MIRROR_WAIT_LOG)
+		queue_work(m->wq, &m->log_work);
 	if (route == CIMREPL_MIRROR_WAIT_LOG ||
 	    route == CIMREPL_MIRROR_WAIT_COPY ||
 	    route == CIMREPL_MIRROR_WAIT_BACKLOG) {
-		queue_work(m->wq, route == CIMREPL_MIRROR_WAIT_LOG ?
-			   &m->log_work : &m->copy_work);
+		if (route != CIMREPL_MIRROR_WAIT_LOG)
+			queue_work(m->wq, &m->copy_work);
 		cimrepl_mirror_write_free(w);
 		kfree(req);
 		return;
@@ -760,7 +863,7 @@ static void cimrepl_mirror_resubmit(struct cimrepl_mirror *m,
 		if (bio->bi_bdev->bd_disk == m->dev->disk)
 			cimrepl_mirror_dev_submit(m, bio);
 		else
-			cimrepl_mirror_source_submit(m, bio);
+			__cimrepl_mirror_source_submit(m, bio, false);
 	}
 }
 
@@ -1023,113 +1126,23 @@ static void cimrepl_mirror_clear_work(struct work_struct *work)
 		queue_delayed_work(m->wq, &m->clear_work, CIMREPL_MIRROR_CLEAR_DELAY);
 }
 
-/* Applying an asynchronous mirror's queue. */
-struct cimrepl_mirror_batch {
-	atomic_t remaining;
-	struct completion done;
-};
-
-static void cimrepl_mirror_apply_endio(struct bio *bio)
+/*
+ * Applying an asynchronous mirror's queue: one batch at a time, started by
+ * whoever passes first (a writer of the source, the copy worker), never
+ * waited for: its last bio's completion settles it.
+ */
+static void cimrepl_mirror_batch_done(struct cimrepl_mirror *m)
 {
-	struct cimrepl_mirror_write *w = bio->bi_private;
-	struct cimrepl_mirror_batch *batch = w->batch;
-
-	if (bio->bi_status)
-		w->error = bio->bi_status;
-	bio_put(bio);
-	if (atomic_dec_and_test(&batch->remaining))
-		complete(&batch->done);
-}
-
-static bool cimrepl_mirror_overlaps(const struct cimrepl_mirror_write *a,
-				    const struct cimrepl_mirror_write *b)
-{
-	return a->sector < b->sector + b->sectors &&
-	       b->sector < a->sector + a->sectors;
-}
-
-/* Take the next batch of the queue; under @lock. */
-static unsigned int cimrepl_mirror_take_batch(struct cimrepl_mirror *m,
-					      struct list_head *batch)
-{
-	struct cimrepl_mirror_write *w, *tmp, *prev;
-	unsigned int n = 0;
-
-	list_for_each_entry_safe(w, tmp, &m->queue, node) {
-		if (n && (w->opf & REQ_PREFLUSH))
-			break;
-		list_for_each_entry(prev, batch, node)
-			if (cimrepl_mirror_overlaps(prev, w))
-				goto out;
-		list_move_tail(&w->node, batch);
-		/* what came after a flush or FUA write may depend on it */
-		if (++n == CIMREPL_MIRROR_APPLY_BATCH ||
-		    (w->opf & (REQ_PREFLUSH | REQ_FUA)))
-			break;
-	}
-out:
-	return n;
-}
-
-static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m)
-{
-	struct block_device *target = m->dev->backing.bdev;
-	struct cimrepl_mirror_batch done;
 	struct cimrepl_mirror_write *w;
-	struct bio_list released;
-	struct bio *bio;
-	LIST_HEAD(batch);
+	unsigned long flags;
+	unsigned int n = 0;
+	bool more;
 	LIST_HEAD(freed);
-	unsigned int n, i, bios;
+	LIST_HEAD(done);
 
-	spin_lock_irq(&m->lock);
-	n = cimrepl_mirror_following(m) && !m->dying ?
-	    cimrepl_mirror_take_batch(m, &batch) : 0;
-	m->target_inflight += n;
-	if (!n) {
-		/* nothing queued: what waited for the backlog goes its way */
-		released = m->wait_backlog;
-		bio_list_init(&m->wait_backlog);
-		spin_unlock_irq(&m->lock);
-		cimrepl_mirror_resubmit(m, &released);
-		return false;
-	}
-	spin_unlock_irq(&m->lock);
-
-	/* one bio per BIO_MAX_VECS pages of each write: count them first */
-	bios = 0;
-	list_for_each_entry(w, &batch, node)
-		bios += max_t(unsigned int, 1, DIV_ROUND_UP(w->nr_pages, BIO_MAX_VECS));
-	atomic_set(&done.remaining, bios);
-	init_completion(&done.done);
-	list_for_each_entry(w, &batch, node) {
-		w->batch = &done;
-		i = 0;
-		do {
-			unsigned int nr = min_t(unsigned int, w->nr_pages - i,
-						BIO_MAX_VECS);
-
-			bio = bio_alloc(target, nr, w->opf, GFP_NOIO);
-			bio->bi_iter.bi_sector = w->sector +
-				((sector_t)i << (PAGE_SHIFT - SECTOR_SHIFT));
-			for (; nr; nr--, i++) {
-				unsigned int len = min_t(u64, PAGE_SIZE,
-							 cimrepl_mirror_write_bytes(w) -
-							 (u64)i * PAGE_SIZE);
-
-				__bio_add_page(bio, w->pages[i], len, 0);
-			}
-			if (!w->nr_pages)
-				bio->bi_iter.bi_size = w->sectors << SECTOR_SHIFT;
-			bio->bi_private = w;
-			bio->bi_end_io = cimrepl_mirror_apply_endio;
-			submit_bio_noacct(bio);
-		} while (i < w->nr_pages);
-	}
-	wait_for_completion(&done.done);
-
-	spin_lock_irq(&m->lock);
-	list_for_each_entry(w, &batch, node) {
+	spin_lock_irqsave(&m->lock, flags);
+	list_for_each_entry(w, &m->batch, node) {
+		n++;
 		m->backlog -= min(m->backlog, cimrepl_mirror_write_bytes(w));
 		cimrepl_mirror_unpend(m, w->first, w->last);
 		if (w->error == BLK_STS_NOTSUPP) {
@@ -1140,18 +1153,155 @@ static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m)
 					     &freed);
 		}
 	}
-	m->target_inflight -= n;
-	released = m->wait_backlog;
-	bio_list_init(&m->wait_backlog);
-	wake_up(&m->idle);
+	list_splice_init(&m->batch, &done);
+	WRITE_ONCE(m->applying, false);
+	/*
+	 * More to apply, or writes held by the backlog bound: the worker
+	 * goes on (a writer may beat it to the next batch). Queued under the
+	 * lock, before the batch is counted out, as in leg_done.
+	 */
+	more = !list_empty(&m->queue) || !bio_list_empty(&m->wait_backlog) ||
+	       m->nr_dirty;
+	if (more && !m->dying)
+		queue_work(m->wq, &m->copy_work);
 	if (m->record_dirty || m->notify_state)
 		queue_work(m->wq, &m->log_work);
+	m->target_inflight -= n;
+	wake_up(&m->idle);
+	spin_unlock_irqrestore(&m->lock, flags);
+
+	list_splice(&freed, &done);
+	cimrepl_mirror_free_list(&done);
+}
+
+static void cimrepl_mirror_apply_endio(struct bio *bio)
+{
+	struct cimrepl_mirror_write *w = bio->bi_private;
+	struct cimrepl_mirror *m = w->mirror;
+
+	if (bio->bi_status)
+		w->error = bio->bi_status;
+	bio_put(bio);
+	if (atomic_dec_and_test(&m->batch_bios))
+		cimrepl_mirror_batch_done(m);
+}
+
+static bool cimrepl_mirror_overlaps(const struct cimrepl_mirror_write *a,
+				    const struct cimrepl_mirror_write *b)
+{
+	return a->sector < b->sector + b->sectors &&
+	       b->sector < a->sector + a->sectors;
+}
+
+/* Take the next batch of the queue into @m->batch; under @lock. */
+static unsigned int cimrepl_mirror_take_batch(struct cimrepl_mirror *m)
+{
+	struct cimrepl_mirror_write *w, *tmp, *prev;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(w, tmp, &m->queue, node) {
+		if (n && (w->opf & REQ_PREFLUSH))
+			break;
+		list_for_each_entry(prev, &m->batch, node)
+			if (cimrepl_mirror_overlaps(prev, w))
+				goto out;
+		list_move_tail(&w->node, &m->batch);
+		/* what came after a flush or FUA write may depend on it */
+		if (++n == CIMREPL_MIRROR_APPLY_BATCH ||
+		    (w->opf & (REQ_PREFLUSH | REQ_FUA)))
+			break;
+	}
+out:
+	return n;
+}
+
+/*
+ * Start applying the next batch, unless one is on its way. Process
+ * context, without waiting: a writer of the source calls it inside its
+ * submit_bio, so the batch's bios leave after the writer's own. Writes
+ * that waited for the backlog to shrink go their way again once no batch
+ * is in flight, if @release (the copy worker: a writer would resubmit
+ * them from inside its own submit_bio). Returns whether a batch started.
+ */
+static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m, bool release)
+{
+	struct block_device *target = m->dev->backing.bdev;
+	struct bio_list released = BIO_EMPTY_LIST;
+	struct cimrepl_mirror_write *w;
+	unsigned int n = 0, i, bios;
+	struct bio *bio;
+
+	spin_lock_irq(&m->lock);
+	if (m->applying) {
+		spin_unlock_irq(&m->lock);
+		return false;
+	}
+	if (release) {
+		released = m->wait_backlog;
+		bio_list_init(&m->wait_backlog);
+	}
+	if (cimrepl_mirror_following(m) && !m->dying)
+		n = cimrepl_mirror_take_batch(m);
+	if (n) {
+		WRITE_ONCE(m->applying, true);
+		m->target_inflight += n;
+	}
 	spin_unlock_irq(&m->lock);
 
-	list_splice(&freed, &batch);
-	cimrepl_mirror_free_list(&batch);
+	if (n) {
+		/*
+		 * One bio per BIO_MAX_VECS pages of each write, all counted
+		 * before the first leaves, plus one for this walk of the
+		 * batch: the target may complete them at once, and the last
+		 * completion frees the batch.
+		 */
+		bios = 1;
+		list_for_each_entry(w, &m->batch, node)
+			bios += max_t(unsigned int, 1,
+				      DIV_ROUND_UP(w->nr_pages, BIO_MAX_VECS));
+		atomic_set(&m->batch_bios, bios);
+		list_for_each_entry(w, &m->batch, node) {
+			w->mirror = m;
+			i = 0;
+			do {
+				unsigned int nr = min_t(unsigned int, w->nr_pages - i,
+							BIO_MAX_VECS);
+
+				/* from our bio_set: a writer may be here */
+				bio = bio_alloc_bioset(target, nr, w->opf,
+						       GFP_NOIO, &m->bs);
+				bio->bi_iter.bi_sector = w->sector +
+					((sector_t)i << (PAGE_SHIFT - SECTOR_SHIFT));
+				for (; nr; nr--, i++) {
+					unsigned int len =
+						min_t(u64, PAGE_SIZE,
+						      cimrepl_mirror_write_bytes(w) -
+						      (u64)i * PAGE_SIZE);
+
+					__bio_add_page(bio, w->pages[i], len, 0);
+				}
+				if (!w->nr_pages)
+					bio->bi_iter.bi_size = w->sectors << SECTOR_SHIFT;
+				bio->bi_private = w;
+				bio->bi_end_io = cimrepl_mirror_apply_endio;
+				submit_bio_noacct(bio);
+			} while (i < w->nr_pages);
+		}
+		if (atomic_dec_and_test(&m->batch_bios))
+			cimrepl_mirror_batch_done(m);
+	}
 	cimrepl_mirror_resubmit(m, &released);
-	return true;
+	return n;
+}
+
+static void cimrepl_mirror_apply_later(struct work_struct *work)
+{
+	struct cimrepl_mirror *m =
+		container_of(to_delayed_work(work), struct cimrepl_mirror,
+			     apply_later);
+
+	if (!READ_ONCE(m->dying))
+		queue_work(m->wq, &m->copy_work);
 }
 
 /* Copies and restores of whole regions. */
@@ -1444,7 +1594,7 @@ static bool cimrepl_mirror_restore_step(struct cimrepl_mirror *m)
 /* Unsynchronized with nothing left to copy: Synchronized. */
 static void cimrepl_mirror_check_synced(struct cimrepl_mirror *m)
 {
-	bool synced;
+	bool synced, kick;
 
 	spin_lock_irq(&m->lock);
 	synced = cimrepl_mirror_following(m) &&
@@ -1466,10 +1616,12 @@ static void cimrepl_mirror_check_synced(struct cimrepl_mirror *m)
 		m->run_done = 0;
 		m->notify_state = true;
 	}
+	kick = m->record_dirty || m->notify_state;
 	spin_unlock_irq(&m->lock);
 	if (synced)
 		pr_info("cimrepl: mirror %s synchronized\n", m->dev->name);
-	queue_work(m->wq, &m->log_work);
+	if (kick)
+		queue_work(m->wq, &m->log_work);
 }
 
 static void cimrepl_mirror_copy_work(struct work_struct *work)
@@ -1481,7 +1633,7 @@ static void cimrepl_mirror_copy_work(struct work_struct *work)
 
 	/* a bounded run, so that the log worker and flushes get their turn */
 	for (rounds = 0; rounds < 16; rounds++) {
-		more = cimrepl_mirror_apply_queue(m);
+		more = cimrepl_mirror_apply_queue(m, true);
 		more |= cimrepl_mirror_restore_step(m);
 		more |= cimrepl_mirror_copy_step(m);
 		if (!more)
@@ -1555,11 +1707,13 @@ static struct cimrepl_mirror *cimrepl_mirror_new(struct cimrepl_volume *source,
 	bio_list_init(&m->wait_copy);
 	bio_list_init(&m->wait_backlog);
 	INIT_LIST_HEAD(&m->queue);
+	INIT_LIST_HEAD(&m->batch);
 	init_waitqueue_head(&m->idle);
 	INIT_WORK(&m->log_work, cimrepl_mirror_log_work);
 	INIT_WORK(&m->copy_work, cimrepl_mirror_copy_work);
 	INIT_DELAYED_WORK(&m->clear_work, cimrepl_mirror_clear_work);
 	INIT_DELAYED_WORK(&m->kick, cimrepl_mirror_kick);
+	INIT_DELAYED_WORK(&m->apply_later, cimrepl_mirror_apply_later);
 
 	m->log_chunks = kcalloc(m->nr_log_chunks, sizeof(*m->log_chunks),
 				GFP_KERNEL);
@@ -1746,6 +1900,7 @@ static void cimrepl_mirror_quiesce(struct cimrepl_mirror *m)
 	flush_workqueue(m->wq);
 	cancel_delayed_work_sync(&m->clear_work);
 	cancel_delayed_work_sync(&m->kick);
+	cancel_delayed_work_sync(&m->apply_later);
 	flush_workqueue(m->wq);
 	cimrepl_mirror_free_list(&freed);
 }
