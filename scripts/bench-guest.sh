@@ -38,7 +38,9 @@
 # 512), BENCH_CLONE_ROUNDS (copy rounds, 5), BENCH_CLONE_THROTTLE (KiB/s of
 # the copy under the foreground writes, 65536), BENCH_MIRROR_MB (the RAM
 # disks of the mirror runs, 256), BENCH_MIRROR_ROUNDS (initial copy rounds
-# per mode, 5).
+# per mode, 5), BENCH_MIRROR_PAIRS (how many times each mirror
+# configuration's writes run, each after its raw twin, 3: the report takes
+# the median of the pairs' ratios).
 set -eu
 
 region_mb=${BENCH_REGION_MB:-128}
@@ -50,6 +52,7 @@ clone_rounds=${BENCH_CLONE_ROUNDS:-5}
 clone_throttle=${BENCH_CLONE_THROTTLE:-65536}
 mirror_mib=${BENCH_MIRROR_MB:-256}
 mirror_rounds=${BENCH_MIRROR_ROUNDS:-5}
+mirror_pairs=${BENCH_MIRROR_PAIRS:-3}
 setup=${BENCH_SETUP:?BENCH_SETUP must name the bench_setup binary}
 
 chunk=65536			# cimrepl's default chunk size
@@ -376,11 +379,20 @@ mirror_copy()
 	}'
 }
 
+# mirror_segment CONFIG DEV - the mirror writes (4K random, 64K sequential)
+# on DEV, each after its raw twin, $mirror_pairs times over.
+mirror_segment()
+{
+	for p in $(seq 1 "$mirror_pairs"); do
+		segment "$1" "rw4k:$2" "sw64k:$2"
+	done
+}
+
 # run_mirror MODE - a cimrepl mirror in MODE (sync: Mode 2, async: Mode 3):
 # volume o0 over ram0 (written once in full), pool p0 on ram1, the mirror
 # onto ram2 (written once in full too). $mirror_rounds initial copies
 # (mirror_copy), then with the last one Synchronized, 4K random and 64K
-# sequential writes on o0 against the raw twin. With sync, first the same
+# sequential writes on o0 against the raw twin (mirror_segment). With sync, first the same
 # writes on o0 without a mirror (config mirror-none).
 run_mirror()
 {
@@ -394,12 +406,12 @@ run_mirror()
 	"$setup" pool-create p0 /dev/ram1 $chunk
 	say "set up, source and target written once"
 	[ "$mode" != sync ] ||
-		segment mirror-none "rw4k:/dev/cimrepl/o0" "sw64k:/dev/cimrepl/o0"
+		mirror_segment mirror-none /dev/cimrepl/o0
 	for r in $(seq 1 "$mirror_rounds"); do
 		[ "$r" = 1 ] || "$setup" replica-delete m0
 		mirror_copy "$mode" "$r"
 	done
-	segment "mirror-$mode" "rw4k:/dev/cimrepl/o0" "sw64k:/dev/cimrepl/o0"
+	mirror_segment "mirror-$mode" /dev/cimrepl/o0
 	# shellcheck disable=SC2046 # three numbers
 	set -- $("$setup" sync-state m0)
 	say "after the writes: $mode mirror CopyState $1, $2 of $3 regions in sync"
@@ -427,7 +439,7 @@ run_dm_mirror()
 	dmsetup create bench-mirror --table "0 $((mirror_mib * 2048)) $3"
 	prefill /dev/mapper/bench-mirror
 	say "set up and prefilled: $(dmsetup status bench-mirror)"
-	segment "$1" "rw4k:/dev/mapper/bench-mirror" "sw64k:/dev/mapper/bench-mirror"
+	mirror_segment "$1" /dev/mapper/bench-mirror
 	say "after the writes: $(dmsetup status bench-mirror)"
 	dmsetup remove bench-mirror
 	say "torn down"
@@ -489,6 +501,7 @@ echo "INFO clone_rounds $clone_rounds"
 echo "INFO clone_throttle $clone_throttle"
 echo "INFO mirror_mb $mirror_mib"
 echo "INFO mirror_rounds $mirror_rounds"
+echo "INFO mirror_pairs $mirror_pairs"
 
 for t in $only; do
 	case $t in

@@ -13,8 +13,9 @@
 # BENCH_MEM (guest MiB, default 3072), BENCH_NO_DOC=1 (do not touch
 # Documentation/benchmarks.rst), BENCH_REPORT_ONLY=1 (no run: report the
 # results in .cache/bench/last.txt again), and BENCH_REGION_MB, BENCH_RUNTIME,
-# BENCH_IODEPTH, BENCH_ONLY, BENCH_CLONE_*, BENCH_MIRROR_MB and
-# BENCH_MIRROR_ROUNDS, passed to the guest (see bench-guest.sh).
+# BENCH_IODEPTH, BENCH_ONLY, BENCH_CLONE_*, BENCH_MIRROR_MB,
+# BENCH_MIRROR_ROUNDS and BENCH_MIRROR_PAIRS, passed to the guest (see
+# bench-guest.sh).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -44,7 +45,7 @@ if [ "${BENCH_REPORT_ONLY:-}" != 1 ]; then
 	set --
 	for v in BENCH_REGION_MB BENCH_RUNTIME BENCH_IODEPTH BENCH_ONLY \
 		BENCH_CLONE_MB BENCH_CLONE_ROUNDS BENCH_CLONE_THROTTLE \
-		BENCH_MIRROR_MB BENCH_MIRROR_ROUNDS; do
+		BENCH_MIRROR_MB BENCH_MIRROR_ROUNDS BENCH_MIRROR_PAIRS; do
 		eval "val=\${$v:-}"
 		[ -z "$val" ] || set -- "$@" --env "$v=$val"
 	done
@@ -235,7 +236,8 @@ clone_table()
 }
 
 # The mirror rows, in md or rst form (nothing when the run had no mirror
-# results). Writes: each configuration's result over its raw twin's; the raw
+# results). Writes: each result over its raw twin's just before it, the
+# median of those ratios over the pairs (BENCH_MIRROR_PAIRS); the raw
 # column is the twins' mean. Initial copy: each round's mirror copy rate over
 # the raw dd copy's rate just before it; the median of those ratios, and
 # their range.
@@ -249,18 +251,32 @@ mirror_table()
 		any = 1
 	}
 	$1 == "RESULT" && $2 ~ /^(mirror-|dmmirror|dmraid1)/ && $3 != "copy" {
-		v[$2, $3] = $3 ~ /64k$/ ? $5 * 1024 / 1000000 : $4
-		have[$2, $3] = 1
-		if ($2 ~ /\/raw$/) { sum[$3] += v[$2, $3]; cnt[$3]++ }
+		val = $3 ~ /64k$/ ? $5 * 1024 / 1000000 : $4
+		if ($2 ~ /\/raw$/) {
+			cf = $2; sub(/\/raw$/, "", cf)
+			twin[cf, $3] = val
+			sum[$3] += val; cnt[$3]++
+		} else if (twin[$2, $3] > 0) {
+			pr[$2, $3, ++np[$2, $3]] = val / twin[$2, $3]
+			twin[$2, $3] = 0
+		}
 		any = 1
 	}
 	function fmt_ratio(r) { return sprintf(r < 0.095 ? "%.3f" : "%.2f", r) }
-	function ratio(cfg, wl) {
+	# the median of the pairs ratios of cfg on wl
+	function ratio(cfg, wl,   n, i, j, t, r) {
 		if (index(skipped, cfg " "))
 			return "skipped"
-		if (!have[cfg, wl] || !have[cfg "/raw", wl] || v[cfg "/raw", wl] == 0)
+		n = np[cfg, wl]
+		if (!n)
 			return "n/a"
-		return fmt_ratio(v[cfg, wl] / v[cfg "/raw", wl])
+		for (i = 1; i <= n; i++)
+			r[i] = pr[cfg, wl, i]
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
+				t = r[j]; r[j] = r[j - 1]; r[j - 1] = t
+			}
+		return fmt_ratio(n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2)
 	}
 	# the median ratio of the copy rounds of mode m, and their range
 	function copy_ratio(m,   n, i, j, t, r) {
