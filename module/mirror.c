@@ -11,10 +11,11 @@
  *		legs. Only the log worker changes it, after a write landed.
  *   log_next	the log as it must become. A write may pass only into a
  *		region set in both: the first write into a region waits
- *		(wait_log) until the log worker has written the bit (FUA);
- *		a sequential writer has the regions ahead of it logged
- *		before it gets there; regions are cleared lazily, when
- *		found clean at two looks 5 s apart.
+ *		(wait_log) until the log worker has written the bit (FUA),
+ *		with the rest of its group (CIMREPL_MIRROR_LOG_GROUP); a
+ *		sequential writer has the regions ahead of it logged before
+ *		it gets there; groups are cleared lazily, when found clean
+ *		at two looks 5 s apart.
  *   dirty	the region must be copied source -> target before the target
  *		holds the source's data there.
  *   copying	the copy worker is copying it; writes into it wait
@@ -72,11 +73,22 @@
  */
 #define CIMREPL_MIRROR_APPLY_DELAY	1
 /*
- * Regions logged ahead of a sequential writer, at most: a stream of
+ * How far ahead of a sequential writer the log goes, at most: a stream of
  * writes logs the regions in front of it before it reaches them, so that
- * it does not wait for a log write at each new region (readahead's idea).
+ * it does not wait for a log write at each new group (readahead's idea).
  */
-#define CIMREPL_MIRROR_LOG_AHEAD	16
+#define CIMREPL_MIRROR_LOG_AHEAD	SZ_4M
+/*
+ * Regions enter and leave the log in aligned groups of this many bytes
+ * (or one region, if larger): a write into a region not logged has its
+ * whole group logged, so that writes spread over a volume pay one log
+ * write per group, not per region; a group leaves the log when all of it
+ * is clean. What a crash costs: a copy of the groups written in the last
+ * seconds. The dirty bitmap stays per region: a fracture, suspend or
+ * broken target costs a copy of the regions written, no more. DRBD's
+ * activity log makes the same trade with 4 MiB extents.
+ */
+#define CIMREPL_MIRROR_LOG_GROUP	SZ_1M
 /*
  * How often the log is looked at for clean regions; a region leaves it
  * when it was clean at two looks in a row, so that a region written every
@@ -151,6 +163,7 @@ struct cimrepl_mirror_write {
  * @created_ns: when it was established
  * @region_sectors: region size; a power of two
  * @region_shift: its log2
+ * @log_group: regions per group of the log (CIMREPL_MIRROR_LOG_GROUP)
  * @nr_regions: regions of the source
  * @nr_log_blocks: log blocks (CIMREPL_MIRROR_LOG_BITS regions each)
  * @log_chunks: pool chunk of each log chunk, @nr_log_chunks of them
@@ -222,6 +235,7 @@ struct cimrepl_mirror {
 	u64 created_ns;
 	u32 region_sectors;
 	unsigned int region_shift;
+	unsigned int log_group;
 	u64 nr_regions;
 	unsigned int nr_log_blocks;
 	unsigned int nr_log_chunks;
@@ -609,11 +623,12 @@ enum cimrepl_mirror_route {
 
 /*
  * A write of the source seen for the first time: follow sequential
- * streams, and keep the log CIMREPL_MIRROR_LOG_AHEAD regions ahead of one
- * (at most as far ahead as the stream is long), extended half a window
- * at a time so that a stream costs a log write every few regions and
- * never waits for one. Regions logged but not written leave the log as
- * clean ones do. Under @lock; true if the log worker has bits to write.
+ * streams, and keep the log up to CIMREPL_MIRROR_LOG_AHEAD ahead of one
+ * (no further ahead than the stream is long; to the end of a group),
+ * extended half a window at a time, so that a stream costs a log write
+ * every few groups and does not wait for one. Regions logged but not
+ * written leave the log as clean ones do. Under @lock; true if the log
+ * worker has bits to write.
  */
 static bool cimrepl_mirror_log_ahead(struct cimrepl_mirror *m, struct bio *bio,
 				     u64 last)
@@ -629,9 +644,12 @@ static bool cimrepl_mirror_log_ahead(struct cimrepl_mirror *m, struct bio *bio,
 	else
 		m->seq_run = bio->bi_iter.bi_size;
 	m->seq_next = end;
-	ahead = min_t(u64, CIMREPL_MIRROR_LOG_AHEAD,
-		      m->seq_run >> (m->region_shift + SECTOR_SHIFT));
-	want = min(last + ahead, m->nr_regions - 1);
+	ahead = min_t(u64, CIMREPL_MIRROR_LOG_AHEAD, m->seq_run) >>
+		(m->region_shift + SECTOR_SHIFT);
+	if (!ahead)
+		return false;
+	want = min(round_up(last + ahead + 1, m->log_group),
+		   m->nr_regions) - 1;
 	if (want <= last || test_bit(last + 1 + (want - last - 1) / 2, m->log_next))
 		return false;
 	for (r = last + 1; r <= want; r++) {
@@ -1000,25 +1018,39 @@ static int cimrepl_mirror_flush_legs(struct cimrepl_mirror *m)
 	return blkdev_issue_flush(m->source->backing.bdev);
 }
 
-/* Drop clean regions from @log_next. Under @lock. */
+/*
+ * Drop clean groups from @log_next: those clean, with nothing written
+ * into them, at two looks in a row. Under @lock.
+ */
 static void cimrepl_mirror_clear_clean(struct cimrepl_mirror *m)
 {
-	unsigned long r;
+	u64 g, r, end;
+	bool clean, twice;
 
 	if (!cimrepl_mirror_following(m) || m->log_failed)
 		return;
-	for_each_set_bit(r, m->log_next, m->nr_regions) {
-		if (test_bit(r, m->dirty) || test_bit(r, m->copying) ||
-		    m->pending[r]) {
-			__clear_bit(r, m->clean_once);
+	for (g = find_first_bit(m->log_next, m->nr_regions); g < m->nr_regions;
+	     g = find_next_bit(m->log_next, m->nr_regions, end)) {
+		g = round_down(g, m->log_group);
+		end = min_t(u64, g + m->log_group, m->nr_regions);
+		clean = true;
+		twice = true;
+		for (r = g; r < end && clean; r++) {
+			clean = !test_bit(r, m->dirty) &&
+				!test_bit(r, m->copying) && !m->pending[r];
+			twice &= test_bit(r, m->clean_once);
+		}
+		if (!clean || !twice) {
+			/* written since, or clean for the first time */
+			if (clean)
+				bitmap_set(m->clean_once, g, end - g);
+			else
+				bitmap_clear(m->clean_once, g, end - g);
 			continue;
 		}
-		/* clean twice in a row, unwritten in between: out */
-		if (!__test_and_set_bit(r, m->clean_once))
-			continue;
-		__clear_bit(r, m->clean_once);
-		__clear_bit(r, m->log_next);
-		__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
+		bitmap_clear(m->clean_once, g, end - g);
+		bitmap_clear(m->log_next, g, end - g);
+		__set_bit(g / CIMREPL_MIRROR_LOG_BITS, m->changed);
 	}
 }
 
@@ -1045,7 +1077,13 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 	bio_list_init(&m->wait_log);
 	bio_list_for_each(bio, &bios) {
 		cimrepl_mirror_range(m, bio, &first, &last);
-		for (r = first; r <= last && first <= last; r++) {
+		if (first > last)
+			continue;
+		/* the whole groups: see CIMREPL_MIRROR_LOG_GROUP */
+		first = round_down(first, m->log_group);
+		last = min_t(u64, round_up(last + 1, m->log_group),
+			     m->nr_regions) - 1;
+		for (r = first; r <= last; r++) {
 			if (__test_and_set_bit(r, m->log_next))
 				continue;
 			__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
@@ -1696,6 +1734,8 @@ static struct cimrepl_mirror *cimrepl_mirror_new(struct cimrepl_volume *source,
 	       CIMREPL_MIRROR_MAX_REGIONS)
 		m->region_sectors <<= 1;
 	m->region_shift = ilog2(m->region_sectors);
+	m->log_group = max(1U, CIMREPL_MIRROR_LOG_GROUP >>
+			       (m->region_shift + SECTOR_SHIFT));
 	m->nr_regions = max_t(u64, 1, DIV_ROUND_UP_ULL(sectors, m->region_sectors));
 	m->nr_log_blocks = DIV_ROUND_UP_ULL(m->nr_regions, CIMREPL_MIRROR_LOG_BITS);
 	per_chunk = (chunk_sectors << SECTOR_SHIFT) / CIMREPL_META_BLOCK;
