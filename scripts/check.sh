@@ -13,6 +13,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
+check_t0=$(date +%s)
 sh scripts/setup.sh || { echo "check: setup failed"; exit 1; }
 
 results=$(mktemp)
@@ -26,9 +27,12 @@ tap()
 	shift
 	echo "# === $name"
 	out=$(mktemp)
+	t0=$(date +%s)
 	"$@" >"$out" 2>&1
 	rc=$?
+	t1=$(date +%s)
 	cat "$out"
+	echo "# === $name: $((t1 - t0)) s"
 	grep -E '^(not )?ok ' "$out" >>"$results"
 	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out"; then
 		echo "not ok - $name exited with status $rc" | tee -a "$results"
@@ -105,5 +109,6 @@ done
 pass=$(grep -E '^ok ' "$results" | grep -vc '# SKIP')
 skip=$(grep -E '^ok ' "$results" | grep -c '# SKIP')
 fail=$(grep -c '^not ok' "$results")
+echo "# make check took $(($(date +%s) - check_t0)) s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -32,12 +32,9 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-daemon="$top/ctl/cimrepld"
-tool="$top/selftests/liotool"
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="bp$rnd"			# prefix of every name (SCSI model <= 16)
+. "$(dirname "$0")/cimrepld_lib.sh"
 vol="${p}v0"			# the cimrepl volume
 src="${p}s0"			# its backstore: the source
 big="${p}v1"			# a volume larger than the pool's free space
@@ -46,59 +43,20 @@ pool=bpt$rnd			# the block pool
 mib=$((1 << 20))
 span=8				# MiB of the source
 store=$((16 * mib))
-loops=
-dpid=
-tpg=
 
-ktap_require_root
 ktap_require_cmd dmsetup jq losetup truncate sha1sum mkfs.ext4 mount
-lio_require
-for f in "$ctl" "$daemon" "$tool"; do
-	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
-done
-[ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
+crl_require
 [ -d /sys/module/dm_mod ] || modprobe dm-mod 2>/dev/null ||
 	ktap_skip_all "no device-mapper"
-
-tmp=$(mktemp -d)
-# shellcheck disable=SC2034 # lio.sh's scratch directory
-lio_tmp=$tmp
-sock="$tmp/cimrepld.sock"
-C() { "$ctl" --socket "$sock" "$@"; }
-
-# daemon_start [ARGS...] - start cimrepld; status 1 if it does not answer.
-daemon_start()
-{
-	"$daemon" --state-dir "$tmp/state" --socket "$sock" --no-tcp \
-		--pool-size $((64 << 20)) "$@" >>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
-	ds_i=0
-	until C pool list >/dev/null 2>&1; do
-		ds_i=$((ds_i + 1))
-		kill -0 "$dpid" 2>/dev/null && [ "$ds_i" -lt 60 ] || return 1
-		sleep 0.5
-	done
-}
-
-daemon_stop()
-{
-	[ -n "$dpid" ] || return 0
-	kill -TERM "$dpid" 2>/dev/null
-	{ wait "$dpid"; } 2>/dev/null
-	dpid=
-}
+crl_init
+pool_size=$((64 << 20))
+daemon_args="--no-tcp"
+crl_pools=$pool
 
 # pool_field FIELD - a field of the block pool in `pool list --json`.
 pool_field()
 {
 	C --json pool list | jq -r --arg n "$pool" ".[] | select(.name == \$n) | .$1"
-}
-
-# kernel_target NAME - the kernel replica of CIM volume NAME (its
-# backstore's device /dev/cimrepl/KERNEL).
-kernel_target()
-{
-	"$tool" block show "$1" 2>/dev/null | sed -n 's|^dev=/dev/cimrepl/||p'
 }
 
 # dm_start NAME - the start sector of linear mapping NAME on its device.
@@ -107,60 +65,14 @@ dm_start()
 	dmsetup table "$1" 2>/dev/null | awk '$3 == "linear" { print $5 }'
 }
 
-sum_dev()
+# shellcheck disable=SC2317 # run by crl_teardown
+crl_teardown_extra()
 {
-	dd if="$1" bs=1M count=$span iflag=direct status=none | sha1sum | cut -d' ' -f1
-}
-
-export_lun()
-{
-	"$tool" lun export "$tpg" "$1" >/dev/null 2>&1 && lio_wait_disk "$1"
-}
-
-# shellcheck disable=SC2317 # run by cleanup
-teardown()
-{
-	daemon_stop
-	if [ -n "$tpg" ]; then
-		wwn=${tpg#loopback/}
-		"$tool" loopback delete "${wwn%%/*}"
-		tpg=
-	fi
-	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
-		"$tool" block delete "$b"
-	done
-	for n in $("$ctl" --json kernel sync list |
-		   jq -r --arg v "$vol" '.[] | select(.source == $v) | .target'); do
-		"$ctl" kernel sync set "$n" --throttle 0
-		"$ctl" kernel replica delete "$n"
-	done
-	for v in "$vol" "$big"; do
-		"$ctl" kernel volume show "$v" >/dev/null 2>&1 &&
-			"$ctl" kernel volume delete "$v"
-	done
-	for k in "$pool" default; do
-		"$ctl" kernel pool show "$k" >/dev/null 2>&1 &&
-			"$ctl" kernel pool delete "$k"
-	done
 	for m in $(dmsetup ls 2>/dev/null | awk -v p="cimrepl-$pool-" 'index($1, p) == 1 { print $1 }'); do
 		dmsetup remove "$m"
 	done
 	umount "$tmp/mnt" 2>/dev/null
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	loops=
-	return 0
 }
-
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
-{
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 ktap_plan 13
 
@@ -240,7 +152,7 @@ fi
 C --json replica create --sync-type clone --source "$src" --pool "$pool" \
 	--name "${p}c1" --wait-for synchronized >"$tmp/c1.json" 2>"$tmp/err"
 rc=$?
-k1=$(kernel_target "${p}c1")
+k1=$(kname "${p}c1")
 if [ $rc -eq 0 ] && [ "$(jq .return_code "$tmp/c1.json")" = 0 ] && [ -n "$k1" ] &&
    [ "$(dm_start "cimrepl-$pool-$k1")" = $((store / 512)) ] &&
    [ "$(pool_field remaining)" = $((40 * mib)) ]; then
@@ -289,7 +201,7 @@ fi
 # daemon hears the kernel's event); a third takes the same extent.
 C --json replica create --sync-type clone --source "$src" --pool "$pool" \
 	--name "${p}c2" --wait-for synchronized >"$tmp/c2.json" 2>"$tmp/err"
-k2=$(kernel_target "${p}c2")
+k2=$(kname "${p}c2")
 at2=$(dm_start "cimrepl-$pool-$k2")
 free2=$(pool_field remaining)
 "$tool" block delete "${p}c2" >/dev/null 2>&1
@@ -311,7 +223,7 @@ else
 fi
 C --json replica create --sync-type clone --source "$src" --pool "$pool" \
 	--name "${p}c3" --wait-for synchronized >"$tmp/c3.json" 2>"$tmp/err"
-k3=$(kernel_target "${p}c3")
+k3=$(kname "${p}c3")
 if [ -n "$k3" ] && [ "$(dm_start "cimrepl-$pool-$k3")" = "$at2" ]; then
 	ktap_ok "the next clone takes the freed extent (first fit)"
 else

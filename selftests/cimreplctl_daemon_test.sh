@@ -20,100 +20,27 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-daemon="$top/ctl/cimrepld"
-tool="$top/selftests/liotool"
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="cc$rnd"			# prefix of every name
+. "$(dirname "$0")/cimrepld_lib.sh"
 vol="${p}v0"			# the cimrepl volume
 src="${p}s0"			# its backstore: the source
-loops=
-dpid=
-tpg=
 
-ktap_require_root
 ktap_require_cmd jq dd losetup truncate sg_inq
-lio_require
-for f in "$ctl" "$daemon" "$tool"; do
-	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
-done
-[ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
-for t in 7 8; do
-	"$ctl" --json kernel info | jq -e ".sync_types | map(.value) | index($t)" \
-		>/dev/null 2>&1 || ktap_skip_all "the module has no engine for SyncType $t"
-done
-
-tmp=$(mktemp -d)
-sock="$tmp/cimrepld.sock"
-C() { "$ctl" --socket "$sock" "$@"; }
-
-daemon_start()
-{
-	"$daemon" --state-dir "$tmp/state" --socket "$sock" --no-tcp \
-		--pool-size $((256 << 20)) --export-tpg "$tpg" \
-		>>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
-	ds_i=0
-	until C storage list >/dev/null 2>&1; do
-		ds_i=$((ds_i + 1))
-		kill -0 "$dpid" 2>/dev/null && [ "$ds_i" -lt 60 ] || return 1
-		sleep 0.5
-	done
-}
-
-teardown()
-{
-	if [ -n "$dpid" ]; then
-		kill -TERM "$dpid" 2>/dev/null
-		{ wait "$dpid"; } 2>/dev/null
-		dpid=
-	fi
-	# the LUNs go with the target, then the backstores can
-	if [ -n "$tpg" ]; then
-		wwn=${tpg#loopback/}
-		"$tool" loopback delete "${wwn%%/*}"
-		tpg=
-	fi
-	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
-		"$tool" block delete "$b"
-	done
-	for n in $("$ctl" --json kernel sync list |
-		   jq -r --arg v "$vol" '.[] | select(.source == $v) | .target'); do
-		"$ctl" kernel sync set "$n" --throttle 0
-		"$ctl" kernel replica delete "$n"
-	done
-	"$ctl" kernel volume show "$vol" >/dev/null 2>&1 &&
-		"$ctl" kernel volume delete "$vol"
-	"$ctl" kernel pool show default >/dev/null 2>&1 &&
-		"$ctl" kernel pool delete default
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	loops=
-	return 0
-}
-
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
-{
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+crl_require 7 8
+crl_init
+daemon_args="--no-tcp"
 
 ktap_plan 13
 
 # 1. A volume over a loop device, its LIO backstore, the daemon.
 {
-	truncate -s 16M "$tmp/v0.img" && l0=$(losetup -f --show "$tmp/v0.img") &&
-	loops="$l0" &&
+	l0=$(new_loop "$tmp/v0.img" 16) && loops="$l0" &&
 	dd if=/dev/urandom of="$l0" bs=1M count=16 oflag=direct status=none &&
 	"$ctl" kernel volume create "$vol" --backing "$l0" &&
 	"$tool" block create "$src" "/dev/cimrepl/$vol" &&
 	tpg=$("$tool" loopback create) &&
-	daemon_start
+	daemon_start --export-tpg "$tpg"
 } >"$tmp/out" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then

@@ -29,39 +29,17 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-daemon="$top/ctl/cimrepld"
-tool="$top/selftests/liotool"
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="cq$rnd"				# prefix of every name
+. "$(dirname "$0")/cimrepld_lib.sh"
 v0="${p}v0" s0="${p}s0"			# the cimrepl volume, its backstore
-user="admin"
-pass=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-port=5988
-loops=
-dpid=
 
-ktap_require_root
 ktap_require_cmd wbemcli curl openssl jq losetup truncate
-lio_require
-for f in "$ctl" "$daemon" "$tool"; do
-	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
-done
-[ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
-for t in 7 8; do
-	"$ctl" --json kernel info | jq -e ".sync_types | map(.value) | index($t)" \
-		>/dev/null 2>&1 || ktap_skip_all "the module has no engine for SyncType $t"
-done
-
-tmp=$(mktemp -d)
-lio_tmp=$tmp
-sock="$tmp/cimrepld.sock"
-host=$(hostname)
+crl_require 7 8
+crl_init
+pool_size=$((64 << 20))
+daemon_args="--listen 127.0.0.1:$port --credentials $tmp/passwd"
 B="http://$user:$pass@127.0.0.1:$port"
-U="$B/root/cimv2"
-svc_keys="CreationClassName=\"CIM_ReplicationService\",Name=\"cimrepl\",SystemCreationClassName=\"CIM_ComputerSystem\",SystemName=\"$host\""
-svc="$U:CIM_ReplicationService.$svc_keys"
 caps="$U:CIM_ReplicationServiceCapabilities.InstanceID=\"cimrepl:ReplicationServiceCapabilities\""
 pool="$U:CIM_StoragePool.InstanceID=\"cimrepl:pool:default\""
 
@@ -70,13 +48,6 @@ vol()
 {
 	printf '%s:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="%s",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' \
 		"$U" "$1" "$host"
-}
-
-# vref DEVICEID - a CIM_StorageVolume reference as wbemcli cm takes it.
-vref()
-{
-	printf 'localhost:%s/root/cimv2:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="%s",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' \
-		"$port" "$1" "$host"
 }
 
 # w OUT ARGS... - wbemcli ARGS with its output in $tmp/OUT; its status.
@@ -114,8 +85,8 @@ rc()
 	sed -n "s/.* $2: \([0-9]*\).*/\1/p" "$tmp/$1"
 }
 
-# cm METHOD PARAMS - wbemcli cm on the capabilities into $tmp/cm.
-cm()
+# cap_cm METHOD PARAMS - wbemcli cm on the capabilities into $tmp/cm.
+cap_cm()
 {
 	w cm cm "$caps" "$1.$2"
 }
@@ -133,67 +104,18 @@ diag()
 	ktap_print_msg "$(cat "$tmp/$1")"
 }
 
-daemon_start()
-{
-	"$daemon" --state-dir "$tmp/state" --socket "$sock" \
-		--listen "127.0.0.1:$port" --credentials "$tmp/passwd" \
-		--pool-size $((64 << 20)) >>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
-	ds_i=0
-	until wbemcli ecn "$U" >/dev/null 2>&1; do
-		ds_i=$((ds_i + 1))
-		kill -0 "$dpid" 2>/dev/null && [ "$ds_i" -lt 60 ] || return 1
-		sleep 0.5
-	done
-}
-
-# shellcheck disable=SC2317 # run by cleanup, from the trap
-teardown()
-{
-	if [ -n "$dpid" ]; then
-		kill -TERM "$dpid" 2>/dev/null
-		{ wait "$dpid"; } 2>/dev/null
-		dpid=
-	fi
-	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
-		"$tool" block delete "$b"
-	done
-	for n in $("$ctl" --json kernel sync list |
-		   jq -r --arg p "$p" '.[] | select(.source | startswith($p)) | .target'); do
-		"$ctl" kernel replica delete "$n"
-	done
-	"$ctl" volume show "$v0" >/dev/null 2>&1 && "$ctl" volume delete "$v0"
-	"$ctl" kernel pool show default >/dev/null 2>&1 && "$ctl" kernel pool delete default
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	loops=
-	return 0
-}
-
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
-{
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 ktap_plan 20
 started=$(date +%s)
 
 # 1. A cimrepl volume and its backstore; the daemon.
 why=
 {
-	truncate -s 8M "$tmp/v0.img" &&
-	l0=$(losetup -f --show "$tmp/v0.img") && loops="$l0" &&
+	l0=$(new_loop "$tmp/v0.img" 8) && loops="$l0" &&
 	"$ctl" volume create "$v0" --backing "$l0" &&
 	"$tool" block create "$s0" "/dev/cimrepl/$v0"
 } >"$tmp/setup" 2>&1 || why="volume and backstore: $(tail -n 3 "$tmp/setup")"
 if [ -z "$why" ]; then
-	printf '%s:%s\n' "$user" "$(openssl passwd -6 "$pass")" >"$tmp/passwd"
-	chmod 600 "$tmp/passwd"
+	crl_passwd
 	daemon_start || why="cimrepld does not answer: $(tail -n 5 "$tmp/daemon.log")"
 fi
 if [ -z "$why" ]; then
@@ -308,10 +230,10 @@ curl -s --unix-socket "$sock" -X POST \
 	http://localhost/cimom | grep -o '<METHOD NAME="[A-Za-z]*"' >"$tmp/gc"
 grep -q '"ModifyReplicaSynchronization"' "$tmp/gc" && w_snap=15,19 || w_snap=''
 grep -q '"ModifyListSynchronization"' "$tmp/gc" && w_broken=2,14 || w_broken=''
-cm GetSupportedOperations ReplicationType=6
+cap_cm GetSupportedOperations ReplicationType=6
 snap_ops=$(out cm SupportedOperations) snap_rc=$(rc cm GetSupportedOperations)
 cp "$tmp/cm" "$tmp/cm.ops"
-cm GetSupportedListOperations ReplicationType=10,CopyState=5
+cap_cm GetSupportedListOperations ReplicationType=10,CopyState=5
 broken_ops=$(out cm SupportedListOperations)
 if grep -q '"CreateListReplica"' "$tmp/gc" &&
    [ "$snap_rc" = 0 ] && same_set "$snap_ops" "$w_snap" &&
@@ -327,11 +249,11 @@ fi
 
 # 8. A remote ReplicationType is Not Supported (1), one outside the
 # standard Invalid Parameter (5), each with a description.
-cm GetSupportedCopyStates ReplicationType=12
+cap_cm GetSupportedCopyStates ReplicationType=12
 rc_remote=$(rc cm GetSupportedCopyStates)
 grep -q 'ErrorDescription' "$tmp/cm" || rc_remote="$rc_remote (no description)"
 cp "$tmp/cm" "$tmp/cm.remote"
-cm GetSupportedCopyStates ReplicationType=99
+cap_cm GetSupportedCopyStates ReplicationType=99
 rc_bad=$(rc cm GetSupportedCopyStates)
 if [ "$rc_remote" = 1 ] && [ "$rc_bad" = 5 ]; then
 	ktap_ok unsupported_replication_types_refused

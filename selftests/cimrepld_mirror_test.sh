@@ -32,86 +32,17 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-daemon="$top/ctl/cimrepld"
-tool="$top/selftests/liotool"
-span=4					# MiB of each source
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="cm$rnd"				# prefix of every name
+. "$(dirname "$0")/cimrepld_lib.sh"
+span=4					# MiB of each source
 tg="${p}tg"				# a free plain backstore, $span MiB
 sm="${p}sm"				# a smaller plain backstore, $span / 2 MiB
-user="admin"
-pass=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-port=5988
-wwn=				# the tcm_loop target
-tpg=				# its TPG
-loops=				# loop devices attached here
-dpid=				# the daemon
 
-ktap_require_root
 ktap_require_cmd wbemcli openssl jq dd sha1sum losetup truncate sqlite3
-lio_require
-for f in "$ctl" "$daemon" "$tool"; do
-	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
-done
-[ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
-"$ctl" --json kernel info | jq -e '.sync_types | map(.value) | index(6)' \
-	>/dev/null 2>&1 || ktap_skip_all "the module has no engine for SyncType 6"
-
-tmp=$(mktemp -d)
-sock="$tmp/cimrepld.sock"
-host=$(hostname)
-U="http://$user:$pass@127.0.0.1:$port/root/cimv2"
-svc="$U:CIM_ReplicationService.CreationClassName=\"CIM_ReplicationService\",Name=\"cimrepl\",SystemCreationClassName=\"CIM_ComputerSystem\",SystemName=\"$host\""
-C() { "$ctl" --socket "$sock" "$@"; }
-
-# sum_dev DEV - SHA-1 of the first $span MiB of DEV, read with O_DIRECT.
-sum_dev()
-{
-	dd if="$1" bs=1M count="$span" iflag=direct status=none | sha1sum |
-		cut -d' ' -f1
-}
-
-sum_file()
-{
-	sha1sum <"$1" | cut -d' ' -f1
-}
-
-# write_at DEV FILE OFFSET_MIB MODEL - FILE onto DEV at OFFSET_MIB (direct,
-# synced) and into MODEL at the same offset.
-write_at()
-{
-	dd if="$2" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc,fsync \
-		status=none &&
-		dd if="$2" of="$4" bs=1M seek="$3" conv=notrunc status=none
-}
-
-new_loop()
-{
-	truncate -s "${2}M" "$1" && losetup -f --show "$1"
-}
-
-# vref DEVICEID - a CIM_StorageVolume reference as wbemcli takes it.
-vref()
-{
-	printf 'localhost:%s/root/cimv2:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="%s",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' \
-		"$port" "$1" "$host"
-}
-
-# cm PARAMS - wbemcli cm on the service; output in $tmp/cm, the return
-# value in $rv.
-cm()
-{
-	wbemcli cm "$svc" "$1" >"$tmp/cm" 2>&1
-	rv=$(grep -o 'Replica: [0-9]*' "$tmp/cm" | head -n 1 | cut -d' ' -f2)
-}
-
-# kname DEVICEID - the kernel name of the device under backstore DEVICEID.
-kname()
-{
-	"$tool" block show "$1" | sed -n 's|^dev=/dev/cimrepl/||p'
-}
+crl_require 6
+crl_init
+daemon_args="--listen 127.0.0.1:$port --credentials $tmp/passwd"
 
 # state FILE - what refused requests must not change.
 state()
@@ -125,60 +56,6 @@ state()
 		ls /dev/cimrepl
 	} >"$1" 2>&1
 }
-
-daemon_start()
-{
-	printf '%s:%s\n' "$user" "$(openssl passwd -6 "$pass")" >"$tmp/passwd"
-	chmod 600 "$tmp/passwd"
-	"$daemon" --state-dir "$tmp/state" --socket "$sock" \
-		--listen "127.0.0.1:$port" --credentials "$tmp/passwd" \
-		--pool-size $((256 << 20)) --export-tpg "$tpg" \
-		>>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
-	ds_i=0
-	until C storage list >/dev/null 2>&1; do
-		ds_i=$((ds_i + 1))
-		kill -0 "$dpid" 2>/dev/null && [ "$ds_i" -lt 60 ] || return 1
-		sleep 0.5
-	done
-}
-
-teardown()
-{
-	if [ -n "$dpid" ]; then
-		kill -TERM "$dpid" 2>/dev/null
-		{ wait "$dpid"; } 2>/dev/null
-		dpid=
-	fi
-	[ -n "$wwn" ] && "$tool" loopback delete "$wwn"
-	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
-		"$tool" block delete "$b"
-	done
-	for n in $("$ctl" --json kernel sync list |
-		   jq -r --arg p "$p" '.[] | select(.source | startswith($p)) | .target'); do
-		"$ctl" kernel replica delete "$n"
-	done
-	for i in 0 1 2; do
-		"$ctl" volume show "${p}v$i" >/dev/null 2>&1 &&
-			"$ctl" volume delete "${p}v$i"
-	done
-	"$ctl" kernel pool show default >/dev/null 2>&1 &&
-		"$ctl" kernel pool delete default
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	loops=
-	return 0
-}
-
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
-{
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 ktap_plan 12
 
@@ -212,6 +89,9 @@ if [ -z "$why" ]; then
 		sd1=$(lio_wait_disk "${p}s1") ||
 		why="no LUN for the sources: $(cat "$tmp/out")"
 fi
+# (the daemon exports every replica it makes on the same target)
+daemon_args="$daemon_args --export-tpg $tpg"
+crl_passwd
 [ -z "$why" ] && ! daemon_start &&
 	why="cimrepld does not answer: $(tail -n 5 "$tmp/daemon.log")"
 if [ -z "$why" ]; then

@@ -43,158 +43,30 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-daemon="$top/ctl/cimrepld"
-tool="$top/selftests/liotool"
-span=8					# MiB of the source
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="md$rnd"				# prefix of every name
+. "$(dirname "$0")/cimrepld_lib.sh"
+span=8					# MiB of the source
 v0="${p}v0"				# the cimrepl volume
 s0="${p}s0"				# its backstore: the source
 sn="${p}sn"				# snapshot restored (e)
 sp="${p}sp"				# snapshot returned to the pool (f)
 cd="${p}cd"				# clone detached (d)
 ca="${p}ca"				# clone aborted (c)
-user="admin"
-pass=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-port=5988
-wwn=
-tpg=
-loops=
-dpid=
-module_throttle=
 
-ktap_require_root
 ktap_require_cmd wbemcli curl jq dd sha1sum losetup truncate sqlite3
-lio_require
-for f in "$ctl" "$daemon" "$tool"; do
-	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
-done
-[ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
-for t in 7 8; do
-	"$ctl" --json kernel info | jq -e ".sync_types | map(.value) | index($t)" \
-		>/dev/null 2>&1 || ktap_skip_all "the module has no engine for SyncType $t"
-done
-
-tmp=$(mktemp -d)
-lio_tmp=$tmp
-sock="$tmp/cimrepld.sock"
-host=$(hostname)
-U="http://$user:$pass@127.0.0.1:$port/root/cimv2"
-svc="$U:CIM_ReplicationService.CreationClassName=\"CIM_ReplicationService\",Name=\"cimrepl\",SystemCreationClassName=\"CIM_ComputerSystem\",SystemName=\"$host\""
+crl_require 7 8
+crl_init
+pool_size=$((128 << 20))
+daemon_args="--listen 127.0.0.1:$port --credentials $tmp/passwd"
 
 # ---------------------------------------------------------------- helpers
-
-sum_dev()
-{
-	dd if="$1" of="$tmp/read" bs=1M count="$span" iflag=direct \
-		status=none && sha1sum <"$tmp/read" | cut -d' ' -f1
-	rm -f "$tmp/read"
-}
-
-sum_file()
-{
-	sha1sum <"$1" | cut -d' ' -f1
-}
 
 # write_all DEV FILE - FILE onto DEV (direct, synced); it becomes the model.
 write_all()
 {
 	dd if="$2" of="$1" bs=1M oflag=direct conv=notrunc,fsync status=none &&
 		cp "$2" "$tmp/m0"
-}
-
-new_loop()
-{
-	truncate -s "${2}M" "$1" && losetup -f --show "$1"
-}
-
-vref()
-{
-	printf 'localhost:%s/root/cimv2:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="%s",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' \
-		"$port" "$1" "$host"
-}
-
-# cm METHOD.PARAMS - wbemcli cm on the service; output in $tmp/cm, the
-# return value in $rv.
-cm()
-{
-	wbemcli cm "$svc" "$1" >"$tmp/cm" 2>&1
-	rv=$(grep -o "${1%%.*}: [0-9]*" "$tmp/cm" | head -n 1 | cut -d' ' -f2)
-}
-
-job_of()
-{
-	grep -o 'cimrepl:job:[0-9]*' "$1" | head -n 1
-}
-
-# job_wait ID SECONDS - poll job ID with wbemcli to its end; true when it
-# completed (JobState 7).
-job_wait()
-{
-	jw_end=$(($(date +%s) + $2))
-	while [ "$(date +%s)" -le "$jw_end" ]; do
-		wbemcli -nl gi "$U:CIM_ConcreteJob.InstanceID=\"$1\"" >"$tmp/job" 2>&1 ||
-			return 1
-		case $(sed -n 's/^-JobState=//p' "$tmp/job") in
-		2|3|4) sleep 0.5 ;;
-		7) return 0 ;;
-		*) return 1 ;;
-		esac
-	done
-	return 1
-}
-
-kname()
-{
-	"$tool" block show "$1" | sed -n 's|^dev=/dev/cimrepl/||p'
-}
-
-export_lun()
-{
-	"$tool" lun export "$tpg" "$1" >/dev/null 2>"$tmp/export.err" &&
-		lio_wait_disk "$1"
-}
-
-daemon_start()
-{
-	"$daemon" --state-dir "$tmp/state" --socket "$sock" \
-		--listen "127.0.0.1:$port" --credentials "$tmp/passwd" \
-		--pool-size $((128 << 20)) >>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
-	ds_i=0
-	until wbemcli ecn "$U" >/dev/null 2>&1; do
-		ds_i=$((ds_i + 1))
-		kill -0 "$dpid" 2>/dev/null && [ "$ds_i" -lt 60 ] || return 1
-		sleep 0.5
-	done
-}
-
-daemon_stop()
-{
-	[ -n "$dpid" ] || return 0
-	kill -TERM "$dpid" 2>/dev/null
-	{ wait "$dpid"; } 2>/dev/null
-	dpid=
-}
-
-keys_xml()
-{
-	printf '<INSTANCENAME CLASSNAME="%s">' "$1"
-	shift
-	for kv in "$@"; do
-		printf '<KEYBINDING NAME="%s"><KEYVALUE VALUETYPE="string">%s</KEYVALUE></KEYBINDING>' \
-			"${kv%%=*}" "${kv#*=}"
-	done
-	printf '</INSTANCENAME>'
-}
-
-vol_xml()
-{
-	keys_xml CIM_StorageVolume CreationClassName=CIM_StorageVolume \
-		DeviceID="$1" SystemCreationClassName=CIM_ComputerSystem \
-		SystemName="$host"
 }
 
 # sync_xml SOURCE TARGET - a VALUE.REFERENCE to their CIM_StorageSynchronized
@@ -279,39 +151,6 @@ state()
 	} >"$1" 2>&1
 }
 
-teardown()
-{
-	daemon_stop
-	[ -n "$module_throttle" ] && "$ctl" kernel sync set --throttle 0
-	[ -n "$wwn" ] && "$tool" loopback delete "$wwn"
-	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
-		"$tool" block delete "$b"
-	done
-	for n in $("$ctl" --json kernel sync list |
-		   jq -r --arg p "$p" '.[] | select(.source | startswith($p)) | .target'); do
-		"$ctl" kernel replica delete "$n"
-	done
-	for n in $("$ctl" --json volume list |
-		   jq -r --arg p "$p" '.[] | select(.name | startswith($p)) | .name'); do
-		"$ctl" volume delete "$n"
-	done
-	"$ctl" kernel pool show default >/dev/null 2>&1 && "$ctl" kernel pool delete default
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	loops=
-	return 0
-}
-
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
-{
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 ktap_plan 21
 
 # ------------------------------------------------------------------ setup
@@ -334,8 +173,7 @@ why=
 sd0=
 [ -z "$why" ] && { sd0=$(export_lun "$s0") || why="no LUN: $(cat "$tmp/export.err")"; }
 if [ -z "$why" ]; then
-	printf '%s:%s\n' "$user" "$(openssl passwd -6 "$pass")" >"$tmp/passwd"
-	chmod 600 "$tmp/passwd"
+	crl_passwd
 	daemon_start || why="cimrepld does not answer: $(tail -n 5 "$tmp/daemon.log")"
 fi
 if [ -z "$why" ]; then

@@ -43,180 +43,23 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-daemon="$top/ctl/cimrepld"
-tool="$top/selftests/liotool"
-span=16					# MiB of each source
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="cd$rnd"				# prefix of every name (SCSI model <= 16)
+. "$(dirname "$0")/cimrepld_lib.sh"
+span=16					# MiB of each source
 v0="${p}v0" v1="${p}v1"			# the cimrepl volumes
 s0="${p}s0" s1="${p}s1"			# their backstores: the sources
 fr="${p}fr"				# a free plain backstore, 16 MiB
 pl="${p}pl"				# a plain backstore cloned onto (c)
 sm="${p}sm"				# a smaller plain backstore, 8 MiB
 ex="${p}ex"				# an exported plain backstore, 16 MiB
-user="admin"
-pass=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-port=5988
-wwn=				# the tcm_loop target
-tpg=				# its TPG, loopback/WWN/tpgt_1
-loops=				# loop devices attached here
-dpid=				# the daemon
-module_throttle=
 
-ktap_require_root
 ktap_require_cmd wbemcli curl openssl sg_inq jq dd sha1sum losetup truncate
-lio_require
-for f in "$ctl" "$daemon" "$tool"; do
-	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
-done
-[ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
-for t in 7 8; do
-	"$ctl" --json kernel info | jq -e ".sync_types | map(.value) | index($t)" \
-		>/dev/null 2>&1 || ktap_skip_all "the module has no engine for SyncType $t"
-done
-
-tmp=$(mktemp -d)
-lio_tmp=$tmp
-sock="$tmp/cimrepld.sock"
-host=$(hostname)
-U="http://$user:$pass@127.0.0.1:$port/root/cimv2"
-svc="$U:CIM_ReplicationService.CreationClassName=\"CIM_ReplicationService\",Name=\"cimrepl\",SystemCreationClassName=\"CIM_ComputerSystem\",SystemName=\"$host\""
+crl_require 7 8
+crl_init
+daemon_args="--listen 127.0.0.1:$port --credentials $tmp/passwd"
 
 # ---------------------------------------------------------------- helpers
-
-# sum_dev DEV [MIB] - SHA-1 of the first MIB (default $span) MiB of DEV,
-# read with O_DIRECT.
-sum_dev()
-{
-	dd if="$1" of="$tmp/read" bs=1M count="${2:-$span}" iflag=direct \
-		status=none && sha1sum <"$tmp/read" | cut -d' ' -f1
-	rm -f "$tmp/read"
-}
-
-sum_file()
-{
-	sha1sum <"$1" | cut -d' ' -f1
-}
-
-# write_at DEV FILE OFFSET_MIB MODEL - FILE onto DEV at OFFSET_MIB (direct,
-# synced) and into MODEL at the same offset.
-write_at()
-{
-	dd if="$2" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc,fsync \
-		status=none &&
-		dd if="$2" of="$4" bs=1M seek="$3" conv=notrunc status=none
-}
-
-# new_loop FILE MIB - a loop device over a new file of MIB MiB.
-new_loop()
-{
-	truncate -s "${2}M" "$1" && losetup -f --show "$1"
-}
-
-# vref DEVICEID - a CIM_StorageVolume reference as wbemcli takes it.
-vref()
-{
-	printf 'localhost:%s/root/cimv2:CIM_StorageVolume.CreationClassName="CIM_StorageVolume",DeviceID="%s",SystemCreationClassName="CIM_ComputerSystem",SystemName="%s"' \
-		"$port" "$1" "$host"
-}
-
-# vol_prop DEVICEID PROP - a property of a storage volume (wbemcli gi).
-vol_prop()
-{
-	wbemcli -nl gi "$U:CIM_StorageVolume.CreationClassName=\"CIM_StorageVolume\",DeviceID=\"$1\",SystemCreationClassName=\"CIM_ComputerSystem\",SystemName=\"$host\"" 2>&1 |
-		sed -n "s/^-$2=//p" | tr -d '"'
-}
-
-# cm PARAMS - wbemcli cm on the service; output in $tmp/cm, the return
-# value in $rv ("" when there is none).
-cm()
-{
-	wbemcli cm "$svc" "$1" >"$tmp/cm" 2>&1
-	rv=$(grep -o 'Replica: [0-9]*' "$tmp/cm" | head -n 1 | cut -d' ' -f2)
-}
-
-# job_of FILE - the InstanceID of the Job reference in wbemcli output.
-job_of()
-{
-	grep -o 'cimrepl:job:[0-9]*' "$1" | head -n 1
-}
-
-# job_get ID - wbemcli gi of job ID into $tmp/job; status of wbemcli.
-job_get()
-{
-	wbemcli -nl gi "$U:CIM_ConcreteJob.InstanceID=\"$1\"" >"$tmp/job" 2>&1
-}
-
-job_prop()
-{
-	sed -n "s/^-$1=//p" "$tmp/job" | tr -d '"'
-}
-
-# job_wait ID SECONDS - poll job ID with wbemcli until it is no longer
-# running (JobState 2/3/4); true when it completed (JobState 7).
-job_wait()
-{
-	jw_end=$(($(date +%s) + $2))
-	while [ "$(date +%s)" -le "$jw_end" ]; do
-		job_get "$1" || return 1
-		case $(job_prop JobState) in
-		2|3|4) sleep 1 ;;
-		7) return 0 ;;
-		*) return 1 ;;
-		esac
-	done
-	return 1
-}
-
-# kname DEVICEID - the kernel name of the replica under backstore DEVICEID.
-kname()
-{
-	"$tool" block show "$1" | sed -n 's|^dev=/dev/cimrepl/||p'
-}
-
-# export_lun NAME - export backstore NAME on the loopback target and print
-# its sd name.
-export_lun()
-{
-	"$tool" lun export "$tpg" "$1" >/dev/null 2>"$tmp/export.err" &&
-		lio_wait_disk "$1"
-}
-
-# sg_naa SD - the NAA designator in VPD page 0x83 of /dev/SD.
-sg_naa()
-{
-	sg_inq -p 0x83 "/dev/$1" 2>/dev/null |
-		awk '/designator_type: NAA/ { naa = 1 }
-		naa && /\[0x[0-9a-fA-F]+\]/ { gsub(/[][ ]|0x/, ""); print; exit }'
-}
-
-daemon_start()
-{
-	"$daemon" --state-dir "$tmp/state" --socket "$sock" \
-		--listen "127.0.0.1:$port" --credentials "$tmp/passwd" \
-		--pool-size $((256 << 20)) >>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
-	ds_i=0
-	until wbemcli ecn "$U" >/dev/null 2>&1; do
-		ds_i=$((ds_i + 1))
-		kill -0 "$dpid" 2>/dev/null && [ "$ds_i" -lt 60 ] || return 1
-		sleep 0.5
-	done
-}
-
-# daemon_stop [SIGNAL] - stop the daemon (default SIGTERM); its exit status.
-daemon_stop()
-{
-	[ -n "$dpid" ] || return 0
-	kill -"${1:-TERM}" "$dpid" 2>/dev/null
-	# (the shell's "Killed" notice is not TAP)
-	{ wait "$dpid"; } 2>/dev/null
-	ds_rc=$?
-	dpid=
-	return "$ds_rc"
-}
 
 # post BODYFILE METHOD OBJECT [CURL ARGS...] - POST a CIM-XML request over
 # the UNIX socket; response body in $tmp/resp, headers in $tmp/hdr, the
@@ -233,37 +76,11 @@ post()
 		http://localhost/cimom
 }
 
-# keys_xml CLASS KEY=VALUE... - an INSTANCENAME
-keys_xml()
-{
-	printf '<INSTANCENAME CLASSNAME="%s">' "$1"
-	shift
-	for kv in "$@"; do
-		printf '<KEYBINDING NAME="%s"><KEYVALUE VALUETYPE="string">%s</KEYVALUE></KEYBINDING>' \
-			"${kv%%=*}" "${kv#*=}"
-	done
-	printf '</INSTANCENAME>'
-}
-
 # method_xml CLASS_INSTANCENAME METHOD PARAMVALUES - a METHODCALL request.
 method_xml()
 {
 	printf '<?xml version="1.0" encoding="utf-8"?>\n<CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="77" PROTOCOLVERSION="1.0"><SIMPLEREQ><METHODCALL NAME="%s"><LOCALINSTANCEPATH><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH>%s</LOCALINSTANCEPATH>%s</METHODCALL></SIMPLEREQ></MESSAGE></CIM>\n' \
 		"$2" "$1" "$3"
-}
-
-svc_xml()
-{
-	keys_xml CIM_ReplicationService \
-		CreationClassName=CIM_ReplicationService Name=cimrepl \
-		SystemCreationClassName=CIM_ComputerSystem SystemName="$host"
-}
-
-vol_xml()
-{
-	keys_xml CIM_StorageVolume CreationClassName=CIM_StorageVolume \
-		DeviceID="$1" SystemCreationClassName=CIM_ComputerSystem \
-		SystemName="$host"
 }
 
 # state FILE - what the bad requests must not change: the volumes and
@@ -284,38 +101,6 @@ state()
 		ls /dev/cimrepl | sort
 	} >"$1" 2>&1
 }
-
-teardown()
-{
-	daemon_stop TERM
-	[ -n "$module_throttle" ] && "$ctl" kernel sync set --throttle 0
-	[ -n "$wwn" ] && "$tool" loopback delete "$wwn"
-	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
-		"$tool" block delete "$b"
-	done
-	for n in $("$ctl" --json kernel sync list |
-		   jq -r --arg p "$p" '.[] | select(.source | startswith($p)) | .target'); do
-		"$ctl" kernel replica delete "$n"
-	done
-	for n in "$v0" "$v1"; do
-		"$ctl" volume show "$n" >/dev/null 2>&1 && "$ctl" volume delete "$n"
-	done
-	"$ctl" kernel pool show default >/dev/null 2>&1 && "$ctl" kernel pool delete default
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	loops=
-	return 0
-}
-
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
-{
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 ktap_plan 32
 
@@ -355,8 +140,7 @@ if [ -z "$why" ]; then
 		why="no LUN for the sources: $(cat "$tmp/export.err")"
 fi
 if [ -z "$why" ]; then
-	printf '%s:%s\n' "$user" "$(openssl passwd -6 "$pass")" >"$tmp/passwd"
-	chmod 600 "$tmp/passwd"
+	crl_passwd
 	daemon_start || why="cimrepld does not answer: $(tail -n 5 "$tmp/daemon.log")"
 fi
 if [ -z "$why" ]; then

@@ -30,65 +30,31 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-daemon="$top/ctl/cimrepld"
-tool="$top/selftests/liotool"
-span=16					# MiB of the source
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="ct$rnd"
+. "$(dirname "$0")/cimrepld_lib.sh"
+span=16					# MiB of the source
 v0="${p}v0" s0="${p}s0"
-user="admin"
-pass=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-port=5988 tls_port=5989 listen_port=5990
-loops= dpid= lpid= module_throttle= pam_user=
+tls_port=5989 listen_port=5990
+lpid=
+pam_user=
 
-ktap_require_root
 ktap_require_cmd wbemcli curl openssl xmllint jq losetup truncate useradd
 [ -x /usr/bin/python3 ] || ktap_skip_all "no /usr/bin/python3 for the listener"
-lio_require
-for f in "$ctl" "$daemon" "$tool"; do
-	[ -x "$f" ] || ktap_skip_all "$f is not built (make userspace lio)"
-done
-[ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
-"$ctl" --json kernel info | jq -e '.sync_types | map(.value) | index(8)' \
-	>/dev/null 2>&1 || ktap_skip_all "the module has no clone engine"
-
-tmp=$(mktemp -d)
-lio_tmp=$tmp
-sock="$tmp/cimrepld.sock"
-host=$(hostname)
+crl_require 8
+crl_init
+daemon_args="--listen 127.0.0.1:$port --credentials $tmp/passwd --listen-tls 127.0.0.1:$tls_port --tls-cert $tmp/cert.pem --tls-key $tmp/key.pem"
 S="https://$user:$pass@127.0.0.1:$tls_port"
 svc="$S/root/cimv2:CIM_ReplicationService.CreationClassName=\"CIM_ReplicationService\",Name=\"cimrepl\",SystemCreationClassName=\"CIM_ComputerSystem\",SystemName=\"$host\""
 
 # ---------------------------------------------------------------- helpers
 
-daemon_start()
+# daemon_ready - the TLS port, the last the daemon binds, answers.
+daemon_ready()
 {
-	"$daemon" --state-dir "$tmp/state" --socket "$sock" \
-		--listen "127.0.0.1:$port" --credentials "$tmp/passwd" \
-		--listen-tls "127.0.0.1:$tls_port" --tls-cert "$tmp/cert.pem" \
-		--tls-key "$tmp/key.pem" --pool-size $((256 << 20)) "$@" \
-		>>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
-	ds_i=0
-	until [ -S "$sock" ] &&
-	      curl -s -o /dev/null --cacert "$tmp/cert.pem" \
-		"https://127.0.0.1:$tls_port/" 2>/dev/null; do
-		ds_i=$((ds_i + 1))
-		kill -0 "$dpid" 2>/dev/null && [ "$ds_i" -lt 60 ] || return 1
-		sleep 0.5
-	done
-}
-
-daemon_stop()
-{
-	[ -n "$dpid" ] || return 0
-	kill -TERM "$dpid" 2>/dev/null
-	{ wait "$dpid"; } 2>/dev/null
-	ds_rc=$?
-	dpid=
-	return "$ds_rc"
+	[ -S "$sock" ] &&
+		curl -s -o /dev/null --cacert "$tmp/cert.pem" \
+			"https://127.0.0.1:$tls_port/" 2>/dev/null
 }
 
 # post PORT SCHEME NS METHOD BODYFILE - a CIM operation with curl over TCP
@@ -172,36 +138,20 @@ indication_with()
 	return 1
 }
 
+# teardown - the listener, what crl_teardown removes, the PAM user and
+# service.
 teardown()
 {
-	daemon_stop
 	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
-	[ -n "$module_throttle" ] && "$ctl" kernel sync set --throttle 0
-	for b in $("$tool" block list | awk -v p="$p" 'index($1, p) == 1 { print $1 }'); do
-		"$tool" block delete "$b"
-	done
-	for n in $("$ctl" --json kernel sync list |
-		   jq -r --arg p "$p" '.[] | select(.source | startswith($p)) | .target'); do
-		"$ctl" kernel replica delete "$n"
-	done
-	"$ctl" volume show "$v0" >/dev/null 2>&1 && "$ctl" volume delete "$v0"
-	"$ctl" kernel pool show default >/dev/null 2>&1 && "$ctl" kernel pool delete default
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	[ -n "$pam_user" ] && userdel "$pam_user"
-	rm -f /etc/pam.d/cimrepld-selftest
-	return 0
+	crl_teardown
 }
 
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
+# shellcheck disable=SC2317 # run by crl_teardown
+crl_teardown_extra()
 {
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
+	[ -n "$pam_user" ] && userdel "$pam_user"
+	rm -f /etc/pam.d/cimrepld-selftest
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 started_test=$(date +%s)
 ktap_plan 14
@@ -212,13 +162,11 @@ ktap_plan 14
 # certificate, the listener, the daemon on 5988 and 5989.
 why=
 {
-	truncate -s "${span}M" "$tmp/v0.img" &&
-	l0=$(losetup -f --show "$tmp/v0.img") && loops="$l0" &&
+	l0=$(new_loop "$tmp/v0.img" "$span") && loops="$l0" &&
 	dd if=/dev/urandom of="$l0" bs=1M count=$span oflag=direct status=none &&
 	"$ctl" volume create "$v0" --backing "$l0" &&
 	"$tool" block create "$s0" "/dev/cimrepl/$v0" &&
-	printf '%s:%s\n' "$user" "$(openssl passwd -6 "$pass")" >"$tmp/passwd" &&
-	chmod 600 "$tmp/passwd" &&
+	crl_passwd &&
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 		-nodes -days 2 -subj /CN=localhost \
 		-addext subjectAltName=IP:127.0.0.1,DNS:localhost \

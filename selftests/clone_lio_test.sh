@@ -58,6 +58,7 @@ src="${p}src"				# backstores: the source's,
 cln="${p}cln"				# the clone's,
 bsy="${p}bsy"				# and the one that holds $busy_dev
 wwn=				# the tcm_loop target, once created
+tpg=				# its TPG, loopback/WWN/tpgt_1
 backstores=			# backstores created, for the teardown
 loops=				# loop devices attached, for the teardown
 module_throttle=		# set when the module-wide throttle was changed
@@ -68,6 +69,7 @@ ktap_require_root
 ktap_require_cmd dd sha1sum jq bc losetup truncate cmp
 lio_require
 [ -x "$ctl" ] || ktap_skip_all "$ctl is not built (make userspace)"
+[ -x "$lio_tool" ] || ktap_skip_all "$lio_tool is not built (make lio)"
 [ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
 for d in "$pool_dev" "$busy_dev"; do
 	[ -b "$d" ] || ktap_skip_all "$d missing (load brd)"
@@ -182,15 +184,8 @@ one_line()
 # device of this test; quiet, idempotent.
 teardown()
 {
-	{
-		[ -n "$wwn" ] && [ -d "$lio_cfs/loopback/$wwn" ] &&
-			echo "/loopback delete $wwn"
-		for b in $backstores; do
-			lio_backstore_dir "$b" >/dev/null &&
-				echo "/backstores/block delete $b"
-		done
-	} >"$tmp/teardown.cmds"
-	[ -s "$tmp/teardown.cmds" ] && lio_batch <"$tmp/teardown.cmds"
+	# shellcheck disable=SC2086 # names without blanks
+	lio_clear "$wwn" $backstores
 	for n in $(syncs 2>/dev/null | jq -r '.[].target' 2>/dev/null); do
 		"$ctl" kernel replica delete "$n"
 	done
@@ -250,17 +245,16 @@ vol_size=$("$ctl" --json volume show "$vol" | jq .size)
 # $busy_dev (a target in use, for d).
 wwn=$(lio_new_wwn)
 backstores="$src $bsy"
-lio_batch <<EOF
-/backstores/block create name=$src dev=/dev/cimrepl/$vol
-/backstores/block create name=$bsy dev=$busy_dev
-/loopback create $wwn
-/loopback/$wwn/luns create /backstores/block/$src
-EOF
+{
+	tpg=$("$lio_tool" loopback create "$wwn") &&
+	lio_export "$tpg" "$src" "/dev/cimrepl/$vol" &&
+	"$lio_tool" block create "$bsy" "$busy_dev" >/dev/null
+} 2>"$tmp/lio.out"
 if src_sd=$(lio_wait_disk "$src") && lio_backstore_dir "$bsy" >/dev/null; then
 	ktap_print_msg "source LUN is /dev/$src_sd"
 	ktap_ok export_source_lun
 else
-	ktap_print_msg "$(cat "$tmp/targetcli.out")"
+	ktap_print_msg "$(cat "$tmp/lio.out")"
 	ktap_fail export_source_lun "no disk for backstore $src, or no $bsy"
 	ktap_bail_out "no source LUN"
 fi
@@ -295,15 +289,12 @@ cp "$tmp/model" "$tmp/pit"		# the clone's expected content
 
 # 5. The clone as a LUN of the same target.
 backstores="$backstores $cln"
-lio_batch <<EOF
-/backstores/block create name=$cln dev=/dev/cimrepl/$clone
-/loopback/$wwn/luns create /backstores/block/$cln
-EOF
+lio_export "$tpg" "$cln" "/dev/cimrepl/$clone" 2>"$tmp/lio.out"
 if cln_sd=$(lio_wait_disk "$cln"); then
 	ktap_print_msg "clone LUN is /dev/$cln_sd"
 	ktap_ok a_export_clone_lun
 else
-	ktap_print_msg "$(cat "$tmp/targetcli.out")"
+	ktap_print_msg "$(cat "$tmp/lio.out")"
 	ktap_fail a_export_clone_lun "no disk for backstore $cln"
 fi
 

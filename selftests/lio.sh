@@ -17,8 +17,11 @@
 #	sd=$(lio_wait_disk db0) || ...		# "sdb"
 #
 # targetcli costs 3-7 s per invocation under TCG (Python start-up and
-# rtslib's scan of configfs), so tests batch their commands through one
-# targetcli reading stdin. In that mode targetcli reports errors but always
+# rtslib's scan of configfs), 20-35 s when make check's four guests share
+# two cores, so tests batch their commands through one targetcli reading
+# stdin, or, where targetcli itself is not what they test, use
+# selftests/liotool (configfs directly, milliseconds): lio_export, lio_drop,
+# lio_clear. In that mode targetcli reports errors but always
 # exits 0: check the outcome in configfs and sysfs (lio_backstore_dir,
 # lio_wait_disk) instead of trusting its status.
 #
@@ -27,6 +30,7 @@
 # recognise them.
 
 lio_cfs=/sys/kernel/config/target
+lio_tool="$(cd "$(dirname "$0")" && pwd -P)/liotool"
 
 # lio_require - skip everything unless targetcli, configfs, tcm_loop and the
 # iblock backend are there.
@@ -109,4 +113,36 @@ lio_wait_disk()
 		[ "$lio_i" -lt $((${2:-30} * 5)) ] || return 1
 		sleep 0.2
 	done
+}
+
+# lio_export TPG NAME DEV - block backstore NAME over DEV, exported as a LUN
+# of TPG (loopback/WWN/tpgt_1), with liotool. liotool's errors on stderr.
+lio_export()
+{
+	"$lio_tool" block create "$2" "$3" >/dev/null &&
+		"$lio_tool" lun export "$1" "$2" >/dev/null
+}
+
+# lio_drop NAME - unexport every LUN of block backstore NAME, then delete
+# it, with liotool.
+lio_drop()
+{
+	"$lio_tool" lun list "$1" | while read -r lio_t lio_l; do
+		"$lio_tool" lun unexport "$lio_t" "$lio_l" || exit 1
+	done &&
+		"$lio_tool" block delete "$1"
+}
+
+# lio_clear WWN NAME... - delete tcm_loop target WWN (its LUNs with it) and
+# the block backstores NAME, those that are there, with liotool.
+lio_clear()
+{
+	[ -n "$1" ] && [ -d "$lio_cfs/loopback/$1" ] &&
+		"$lio_tool" loopback delete "$1"
+	shift
+	for lio_b in "$@"; do
+		lio_backstore_dir "$lio_b" >/dev/null &&
+			"$lio_tool" block delete "$lio_b"
+	done
+	return 0
 }

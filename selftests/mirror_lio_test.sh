@@ -33,50 +33,32 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lio.sh"
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
-ctl="$top/ctl/cimreplctl"
-seqwriter="$top/selftests/seqwriter"
-span=8					# MiB: each source, and each target
 rnd=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 p="mi$rnd"				# prefix of every name this test uses
+. "$(dirname "$0")/cimrepld_lib.sh"
+seqwriter="$top/selftests/seqwriter"
+span=8					# MiB: each source, and each target
 volS="${p}vs"				# the synchronously mirrored volume,
 volA="${p}va"				# the asynchronously mirrored one,
 mirS="${p}ms"				# their mirrors
 mirA="${p}ma"
 pool="${p}p"
 slow="${p}dly"				# dm-delay over the asynchronous target
-wwn=				# the tcm_loop target, once created
-backstores=			# backstores created, for the teardown
-loops=				# loop devices attached, for the teardown
 vs_sd="" va_sd="" ms_sd="" ma_sd=""
 
 ktap_require_root
 ktap_require_cmd dd sha1sum jq bc losetup truncate fio
 lio_require
 [ -x "$ctl" ] || ktap_skip_all "$ctl is not built (make userspace)"
+[ -x "$tool" ] || ktap_skip_all "$tool is not built (make lio)"
 [ -x "$seqwriter" ] || ktap_skip_all "$seqwriter is not built (make selftests)"
 [ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
 "$ctl" --json kernel info | jq -e '.sync_types | map(.value) | index(6)' \
 	>/dev/null 2>&1 || ktap_skip_all "the module has no mirror engine (SyncType 6)"
-
-tmp=$(mktemp -d)
-lio_tmp=$tmp
+crl_init
+crl_pools=$pool
 
 # ---------------------------------------------------------------- helpers
-
-# sum_dev DEV [MIB [SKIP_MIB]] - checksum of MIB MiB (default $span) of DEV
-# from SKIP_MIB on, read with O_DIRECT.
-sum_dev()
-{
-	dd if="$1" bs=1M count="${2:-$span}" skip="${3:-0}" iflag=direct \
-		status=none | sha1sum | cut -d' ' -f1
-}
-
-# new_loop FILE MIB - a loop device over a new file of MIB MiB; its path.
-new_loop()
-{
-	truncate -s "${2}M" "$1" && losetup -f --show "$1"
-}
 
 # sync_json NAME - `sync show --json` of replica NAME.
 sync_json()
@@ -155,44 +137,22 @@ volumes()
 		'map(select(.name | startswith($p)) | del(.flushes, .fua_writes))'
 }
 
-# teardown - remove every LUN, backstore, replica, volume, pool and loop
-# device of this test; quiet, idempotent.
+trap cleanup EXIT
+# teardown - stop the writer; remove every LUN, backstore, replica,
+# volume, pool and loop device of this test (crl_teardown); quiet,
+# idempotent.
 teardown()
 {
 	[ -n "${writer:-}" ] && kill "$writer" 2>/dev/null
-	{
-		[ -n "$wwn" ] && [ -d "$lio_cfs/loopback/$wwn" ] &&
-			echo "/loopback delete $wwn"
-		for b in $backstores; do
-			lio_backstore_dir "$b" >/dev/null &&
-				echo "/backstores/block delete $b"
-		done
-	} >"$tmp/teardown.cmds"
-	[ -s "$tmp/teardown.cmds" ] && lio_batch <"$tmp/teardown.cmds"
-	for n in $(syncs 2>/dev/null | jq -r '.[].target' 2>/dev/null); do
-		"$ctl" kernel replica delete "$n"
-	done
-	for n in "$mirS" "$mirA" "$volS" "$volA"; do
-		"$ctl" volume show "$n" >/dev/null 2>&1 && "$ctl" volume delete "$n"
-	done
-	"$ctl" kernel pool show "$pool" >/dev/null 2>&1 && "$ctl" kernel pool delete "$pool"
-	[ -e "/dev/mapper/$slow" ] &&
-		DM_DISABLE_UDEV=1 dmsetup remove --noudevsync "$slow"
-	for l in $loops; do
-		losetup -d "$l"
-	done
-	loops=
-	return 0
+	crl_teardown
 }
 
-# shellcheck disable=SC2317 # run by the trap
-cleanup()
+# shellcheck disable=SC2317 # run by crl_teardown
+crl_teardown_extra()
 {
-	teardown >/dev/null 2>&1
-	rm -rf "$tmp"
+	[ -e "/dev/mapper/$slow" ] &&
+		DM_DISABLE_UDEV=1 dmsetup remove --noudevsync "$slow"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 ktap_plan 13
 t_start=$(date +%s)
@@ -236,24 +196,23 @@ else
 	ktap_bail_out "no mirrors"
 fi
 
-# 2. The four devices as LUNs of one tcm_loop target.
-wwn=$(lio_new_wwn)
-backstores="$volS $volA $mirS $mirA"
+# 2. The four devices as LUNs of one tcm_loop target (liotool: configfs,
+# milliseconds, where targetcli costs seconds under TCG).
+export_all()
 {
-	for b in $backstores; do
-		echo "/backstores/block create name=$b dev=/dev/cimrepl/$b"
+	wwn=$(lio_new_wwn) && tpg=$("$tool" loopback create "$wwn") || return 1
+	for b in "$volS" "$volA" "$mirS" "$mirA"; do
+		"$tool" block create "$b" "/dev/cimrepl/$b" &&
+			"$tool" lun export "$tpg" "$b" || return 1
 	done
-	echo "/loopback create $wwn"
-	for b in $backstores; do
-		echo "/loopback/$wwn/luns create /backstores/block/$b"
-	done
-} | lio_batch
+}
+export_all >"$tmp/lio.out" 2>&1
 if vs_sd=$(lio_wait_disk "$volS") && va_sd=$(lio_wait_disk "$volA") &&
    ms_sd=$(lio_wait_disk "$mirS") && ma_sd=$(lio_wait_disk "$mirA"); then
 	ktap_print_msg "sources /dev/$vs_sd /dev/$va_sd, mirrors /dev/$ms_sd /dev/$ma_sd"
 	ktap_ok export_luns
 else
-	ktap_print_msg "$(cat "$tmp/targetcli.out")"
+	ktap_print_msg "$(cat "$tmp/lio.out")"
 	ktap_fail export_luns "no disk for a backstore"
 	ktap_bail_out "no LUNs"
 fi

@@ -35,9 +35,13 @@ status=0
 for t in $tests; do
 	echo "# selftest: $t"
 	out=$(mktemp)
+	t0=$(date +%s)
 	"./$t" >"$out" 2>&1
 	rc=$?
+	t1=$(date +%s)
 	cat "$out"
+	# wall time, a TAP comment (check.sh sums them up per test)
+	echo "# selftest: $t: $((t1 - t0)) s"
 	# kselftest's "skip" exit status is 4
 	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
 		status=1

@@ -50,6 +50,7 @@ vol="${p}v"
 pool="${p}p"
 src="${p}src"				# the source's backstore
 wwn=				# the tcm_loop target, once created
+tpg=				# its TPG, loopback/WWN/tpgt_1
 backstores=			# backstores created, for the teardown
 src_sd=
 
@@ -57,6 +58,7 @@ ktap_require_root
 ktap_require_cmd fio dd sha1sum jq bc
 lio_require
 [ -x "$ctl" ] || ktap_skip_all "$ctl is not built (make userspace)"
+[ -x "$lio_tool" ] || ktap_skip_all "$lio_tool is not built (make lio)"
 [ -d /sys/module/cimrepl ] || ktap_skip_all "cimrepl.ko is not loaded"
 for d in "$origin_dev" "$pool_dev"; do
 	[ -b "$d" ] || ktap_skip_all "$d missing (load brd)"
@@ -141,29 +143,22 @@ check_snapshots()
 }
 
 # export_luns NAME... - export each /dev/cimrepl/NAME as a LUN of the test's
-# target, in one targetcli.
+# target; liotool's errors in $tmp/lio.out.
 export_luns()
 {
 	backstores="$backstores $*"
 	for n in "$@"; do
-		echo "/backstores/block create name=$n dev=/dev/cimrepl/$n"
-		echo "/loopback/$wwn/luns create /backstores/block/$n"
-	done | lio_batch
+		lio_export "$tpg" "$n" "/dev/cimrepl/$n" 2>"$tmp/lio.out" ||
+			return 1
+	done
 }
 
 # teardown - remove every LUN, backstore, snapshot, pool and volume of this
 # test; quiet, idempotent.
 teardown()
 {
-	{
-		[ -n "$wwn" ] && [ -d "$lio_cfs/loopback/$wwn" ] &&
-			echo "/loopback delete $wwn"
-		for b in $backstores; do
-			lio_backstore_dir "$b" >/dev/null &&
-				echo "/backstores/block delete $b"
-		done
-	} >"$tmp/teardown.cmds"
-	[ -s "$tmp/teardown.cmds" ] && lio_batch <"$tmp/teardown.cmds"
+	# shellcheck disable=SC2086 # names without blanks
+	lio_clear "$wwn" $backstores
 	names=$(syncs 2>/dev/null | jq -r '.[].target' 2>/dev/null)
 	# shellcheck disable=SC2086 # one argument per name
 	[ -n "$names" ] && "$ctl" kernel replica delete $names
@@ -204,16 +199,13 @@ fi
 # 2. The volume as a LUN of a tcm_loop target.
 wwn=$(lio_new_wwn)
 backstores=$src
-lio_batch <<EOF
-/backstores/block create name=$src dev=/dev/cimrepl/$vol
-/loopback create $wwn
-/loopback/$wwn/luns create /backstores/block/$src
-EOF
+tpg=$("$lio_tool" loopback create "$wwn" 2>"$tmp/lio.out") &&
+	lio_export "$tpg" "$src" "/dev/cimrepl/$vol" 2>"$tmp/lio.out"
 if src_sd=$(lio_wait_disk "$src"); then
 	ktap_print_msg "source LUN is /dev/$src_sd"
 	ktap_ok export_source_lun
 else
-	ktap_print_msg "$(cat "$tmp/targetcli.out")"
+	ktap_print_msg "$(cat "$tmp/lio.out")"
 	ktap_fail export_source_lun "no disk for backstore $src"
 	ktap_bail_out "no source LUN"
 fi
@@ -293,7 +285,7 @@ if [ -n "$s1_sd" ] && [ -n "$b2_sd" ] && [ -n "$b5_sd" ] && [ -n "$b7_sd" ]; the
 	ktap_print_msg "snapshot LUNs: s1 /dev/$s1_sd, b2 /dev/$b2_sd, b5 /dev/$b5_sd, b7 /dev/$b7_sd"
 	ktap_ok export_snapshot_luns
 else
-	ktap_print_msg "$(cat "$tmp/targetcli.out")"
+	ktap_print_msg "$(cat "$tmp/lio.out")"
 	ktap_fail export_snapshot_luns "s1 '$s1_sd' b2 '$b2_sd' b5 '$b5_sd' b7 '$b7_sd'"
 fi
 
@@ -405,7 +397,8 @@ fi
 
 # 17. Unexported, s1 goes, with it its device, and the 16 MiB of A that
 # only it needed return to the pool.
-echo "/backstores/block delete $s1" | lio_batch
+lio_drop "$s1" >"$tmp/lio.out" 2>&1 ||
+	ktap_print_msg "unexport $s1: $(cat "$tmp/lio.out")"
 s1_sd=
 before=$(pool_free)
 "$ctl" kernel replica delete "$s1" >"$tmp/out" 2>&1

@@ -19,6 +19,16 @@
 #include "cimrepl_nl.h"
 #include "kselftest_harness.h"
 
+/*
+ * make check runs four TCG guests on two cores: a fixture (64 MiB loop
+ * devices, a formatted pool, a pattern over the origin) and its test can
+ * take more than the harness's 30 s there, and a test killed mid-way
+ * leaves its volumes behind to fail every later one. Time is not what
+ * these tests check.
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 120
+
 #define MIB		(1024 * 1024)
 #define CHUNK		(64 * 1024)
 #define ORIGIN_MIB	64
