@@ -11,7 +11,7 @@
 #
 # Environment: BENCH_KERNEL (guest kernel series or version, default 6.1),
 # BENCH_MEM (guest MiB, default 3072), BENCH_NO_DOC=1 (do not touch
-# Documentation/benchmarks.rst), BENCH_REPORT_ONLY=1 (no run: report the
+# Documentation/benchmarks.rst; a BENCH_ONLY run never does), BENCH_REPORT_ONLY=1 (no run: report the
 # results in .cache/bench/last.txt again), and BENCH_REGION_MB, BENCH_RUNTIME,
 # BENCH_IODEPTH, BENCH_ONLY, BENCH_CLONE_*, BENCH_MIRROR_MB,
 # BENCH_MIRROR_ROUNDS and BENCH_MIRROR_PAIRS, passed to the guest (see
@@ -413,6 +413,11 @@ echo "Raw 4K random writes over the run (the machine's drift): $drift_line."
 echo "The guest ran ${vm_secs} s (boot included); make bench took ${total_secs} s."
 
 [ "${BENCH_NO_DOC:-}" = 1 ] && exit 0
+if [ -n "${BENCH_ONLY:-}" ]; then
+	# a partial run would replace every other table of the page
+	echo "bench: BENCH_ONLY run: $doc left as it is (paste the table by hand)" >&2
+	exit 0
+fi
 if ! grep -q '^\.\. bench-results-begin' "$doc" ||
    ! grep -q '^\.\. bench-results-end' "$doc"; then
 	echo "bench: $doc lacks the bench-results comments; not updated" >&2
