@@ -11,8 +11,9 @@
 #
 # Environment: BENCH_KERNEL (guest kernel series or version, default 6.1),
 # BENCH_MEM (guest MiB, default 3072), BENCH_NO_DOC=1 (do not touch
-# Documentation/benchmarks.rst; a BENCH_ONLY run never does), BENCH_REPORT_ONLY=1 (no run: report the
-# results in .cache/bench/last.txt again), and BENCH_REGION_MB, BENCH_RUNTIME,
+# Documentation/benchmarks.rst; a BENCH_ONLY run never does),
+# BENCH_REPORT_ONLY=1 (no run: report the results in .cache/bench/last.txt
+# again), and BENCH_REGION_MB, BENCH_RUNTIME,
 # BENCH_IODEPTH, BENCH_ONLY, BENCH_CLONE_*, BENCH_MIRROR_MB,
 # BENCH_MIRROR_ROUNDS and BENCH_MIRROR_PAIRS, passed to the guest (see
 # bench-guest.sh).
