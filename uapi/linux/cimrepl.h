@@ -150,9 +150,11 @@
  *	(writes at other times fail with an I/O error). Dirty regions (the
  *	pool's chunk size, or larger so that a log has at most 2^20 of them;
  *	CIMREPL_A_SYNC_CHUNK_SIZE) are logged in the pool before the first
- *	write into a clean region and cleared lazily, so that after a
- *	fracture, suspend, target failure or crash only regions written
- *	since are copied again (CIMREPL_A_SYNC_DIRTY counts them). A target
+ *	write into a clean region (with the rest of its 1 MiB group) and
+ *	cleared lazily, so that after a fracture, suspend or target
+ *	failure only regions written since are copied again
+ *	(CIMREPL_A_SYNC_DIRTY counts them), after a crash only the groups
+ *	written in the last seconds. A target
  *	I/O error makes the mirror Broken (5): the source goes on, writes
  *	are logged.
  *
