@@ -383,7 +383,7 @@ mirror_copy()
 # on DEV, each after its raw twin, $mirror_pairs times over.
 mirror_segment()
 {
-	for p in $(seq 1 "$mirror_pairs"); do
+	for _ in $(seq 1 "$mirror_pairs"); do
 		segment "$1" "rw4k:$2" "sw64k:$2"
 	done
 }
@@ -392,8 +392,8 @@ mirror_segment()
 # volume o0 over ram0 (written once in full), pool p0 on ram1, the mirror
 # onto ram2 (written once in full too). $mirror_rounds initial copies
 # (mirror_copy), then with the last one Synchronized, 4K random and 64K
-# sequential writes on o0 against the raw twin (mirror_segment). With sync, first the same
-# writes on o0 without a mirror (config mirror-none).
+# sequential writes on o0 against the raw twin (mirror_segment). With
+# sync, first the same writes on o0 without a mirror (config mirror-none).
 run_mirror()
 {
 	mode=$1
