@@ -64,12 +64,12 @@ run_lane()
 	case $2 in
 	module)
 		tap "selftests (module) on $1" scripts/vm-run --kernel "$1" \
-			--timeout 2400 -- selftests/run.sh --group module
+			--timeout 3600 -- selftests/run.sh --group module
 		tap "crash test on $1" selftests/crash.sh "$1"
 		;;
 	daemon)
 		tap "selftests (daemon) on $1" scripts/vm-run --kernel "$1" \
-			--timeout 2400 -- selftests/run.sh --group daemon
+			--timeout 3600 -- selftests/run.sh --group daemon
 		tap "clone crash test on $1" selftests/crash.sh "$1" clone
 		tap "mirror crash test on $1" selftests/crash.sh "$1" mirror
 		;;
