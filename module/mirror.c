@@ -199,9 +199,9 @@ struct cimrepl_mirror_write {
  * @queue: an asynchronous mirror's writes for the target, in completion
  *	order; @backlog bytes of data
  * @batch: the writes of @queue being applied (one batch at a time, so
- *	that the target sees them in order); @batch_bios of its bios are
- *	still on their way
- * @applying: @batch is in flight
+ *	that the target sees them in order): a batch is in flight exactly
+ *	while @batch is not empty; @batch_bios of its bios are still on
+ *	their way
  * @seq_next, @seq_run: where the last write of the source ended, and how
  *	many bytes were written in a row up to there (to log ahead of a
  *	sequential writer)
@@ -279,7 +279,6 @@ struct cimrepl_mirror {
 	u64 backlog;
 	struct list_head batch;
 	atomic_t batch_bios;
-	bool applying;
 	sector_t seq_next;
 	u64 seq_run;
 	unsigned int target_inflight;
@@ -539,7 +538,7 @@ static void cimrepl_mirror_leg_done(struct cimrepl_mirror_req *req)
 			m->backlog += cimrepl_mirror_write_bytes(w);
 			w = NULL;
 			/* the next write applies it; if none comes, the worker */
-			later = !m->applying && !m->dying;
+			later = list_empty(&m->batch) && !m->dying;
 		} else {
 			cimrepl_mirror_mark_dirty(m, req->first, req->last);
 			cimrepl_mirror_unpend(m, req->first, req->last);
@@ -760,8 +759,8 @@ static void cimrepl_mirror_write_submit(struct cimrepl_mirror *m,
 	 * The writes queued before this one: on their way first. Looked at
 	 * without the lock, a hint only: apply_queue looks again under it.
 	 */
-	if (m->mode == CIMREPL_MODE_ASYNCHRONOUS && !READ_ONCE(m->applying) &&
-	    !list_empty_careful(&m->queue))
+	if (m->mode == CIMREPL_MODE_ASYNCHRONOUS &&
+	    list_empty_careful(&m->batch) && !list_empty_careful(&m->queue))
 		cimrepl_mirror_apply_queue(m, false);
 
 	req = kzalloc(sizeof(*req), GFP_NOIO);
@@ -1192,7 +1191,6 @@ static void cimrepl_mirror_batch_done(struct cimrepl_mirror *m)
 		}
 	}
 	list_splice_init(&m->batch, &done);
-	WRITE_ONCE(m->applying, false);
 	/*
 	 * More to apply, or writes held by the backlog bound: the worker
 	 * goes on (a writer may beat it to the next batch). Queued under the
@@ -1270,7 +1268,7 @@ static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m, bool release)
 	struct bio *bio;
 
 	spin_lock_irq(&m->lock);
-	if (m->applying) {
+	if (!list_empty(&m->batch)) {
 		spin_unlock_irq(&m->lock);
 		return false;
 	}
@@ -1280,10 +1278,8 @@ static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m, bool release)
 	}
 	if (cimrepl_mirror_following(m) && !m->dying)
 		n = cimrepl_mirror_take_batch(m);
-	if (n) {
-		WRITE_ONCE(m->applying, true);
+	if (n)
 		m->target_inflight += n;
-	}
 	spin_unlock_irq(&m->lock);
 
 	if (n) {
