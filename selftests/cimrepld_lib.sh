@@ -107,21 +107,6 @@ sum_file()
 	sha1sum <"$1" | cut -d' ' -f1
 }
 
-# write_at DEV FILE OFFSET_MIB MODEL - FILE onto DEV at OFFSET_MIB (direct,
-# synced) and into MODEL at the same offset.
-write_at()
-{
-	dd if="$2" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc,fsync \
-		status=none &&
-		dd if="$2" of="$4" bs=1M seek="$3" conv=notrunc status=none
-}
-
-# new_loop FILE MIB - a loop device over a new file of MIB MiB; its path.
-new_loop()
-{
-	truncate -s "${2}M" "$1" && losetup -f --show "$1"
-}
-
 # ------------------------------------------------------- the daemon
 
 # crl_passwd - the credentials file $tmp/passwd: $user with $pass.

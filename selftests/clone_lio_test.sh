@@ -103,28 +103,12 @@ pattern()
 	dd if=/dev/urandom of="$1" bs=1M count="$2" status=none
 }
 
-# write_at DEV FILE OFFSET_MIB [MODEL] - write FILE onto DEV at OFFSET_MIB
-# with O_DIRECT, and into MODEL at the same offset.
-write_at()
-{
-	dd if="$2" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc,fsync \
-		status=none || return 1
-	[ -z "${4:-}" ] ||
-		dd if="$2" of="$4" bs=1M seek="$3" conv=notrunc status=none
-}
-
 # write_4k DEV FILE OFFSET_4K MODEL - the same, in units of 4 KiB.
 write_4k()
 {
 	dd if="$2" of="$1" bs=4k seek="$3" oflag=direct conv=notrunc,fsync \
 		status=none &&
 		dd if="$2" of="$4" bs=4k seek="$3" conv=notrunc status=none
-}
-
-# new_loop FILE MIB - a loop device over a new file of MIB MiB; its path.
-new_loop()
-{
-	truncate -s "${2}M" "$1" && losetup -f --show "$1"
 }
 
 # sync_json NAME - `sync show --json` of replica NAME.

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # selftests/lib.sh - TAP 13 helpers for cimrepl's shell selftests, in the
-# manner of the kernel's kselftest (tools/testing/selftests/kselftest.h).
+# manner of the kernel's kselftest (tools/testing/selftests/kselftest.h),
+# and the block-device helpers every shell test uses (at the end).
 # Source it from a POSIX sh test:
 #
 #	. "$(dirname "$0")/lib.sh"
@@ -161,4 +162,21 @@ ktap_require_cmd()
 		command -v "$ktap_c" >/dev/null 2>&1 ||
 			ktap_skip_all "$ktap_c is not installed"
 	done
+}
+
+# ------------------------------------------------ block-device helpers
+
+# write_at DEV FILE OFFSET_MIB MODEL - FILE onto DEV at OFFSET_MIB (direct,
+# synced) and into MODEL at the same offset.
+write_at()
+{
+	dd if="$2" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc,fsync \
+		status=none &&
+		dd if="$2" of="$4" bs=1M seek="$3" conv=notrunc status=none
+}
+
+# new_loop FILE MIB - a loop device over a new file of MIB MiB; its path.
+new_loop()
+{
+	truncate -s "${2}M" "$1" && losetup -f --show "$1"
 }
