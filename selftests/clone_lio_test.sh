@@ -103,7 +103,7 @@ pattern()
 	dd if=/dev/urandom of="$1" bs=1M count="$2" status=none
 }
 
-# write_4k DEV FILE OFFSET_4K MODEL - the same, in units of 4 KiB.
+# write_4k DEV FILE OFFSET_4K MODEL - write_at (lib.sh) in units of 4 KiB.
 write_4k()
 {
 	dd if="$2" of="$1" bs=4k seek="$3" oflag=direct conv=notrunc,fsync \
