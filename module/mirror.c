@@ -67,6 +67,20 @@
 /* Most queued writes an asynchronous mirror applies at once. */
 #define CIMREPL_MIRROR_APPLY_BATCH	16
 /*
+ * An asynchronous write's copy of its data is kept in buffers of 2^this
+ * pages (64 KiB with 4 KiB pages) when it is at least that long, one
+ * allocation and one bio vector each rather than one per page, and in
+ * single pages otherwise, or when memory is too fragmented for them.
+ */
+#define CIMREPL_MIRROR_BUF_ORDER	4
+/*
+ * Bytes of free buffers of each of the two sizes a mirror keeps for its
+ * next writes: allocating costs more than the copy, since the kernel
+ * zeroes every page it hands out (init_on_alloc, on in Debian's kernels)
+ * and a capture overwrites the page at once.
+ */
+#define CIMREPL_MIRROR_BUF_CACHE	SZ_2M
+/*
  * An asynchronous mirror's writes are applied by the writers themselves,
  * each starting the next batch as it passes; when none comes, the copy
  * worker does it this long after the queue stopped moving.
@@ -134,9 +148,11 @@ struct cimrepl_mirror;
  * @last: last region (below @first for an empty preflush)
  * @queued: jiffies when it completed on the source
  * @error: the target's answer, while applied
- * @mirror: the mirror applying it
- * @nr_pages: pages of data in @pages
- * @pages: the data, copied from the source's bio before it was sent
+ * @mirror: the mirror it belongs to
+ * @buf_order: each of @bufs is 2^@buf_order pages, physically contiguous
+ *	(0 or CIMREPL_MIRROR_BUF_ORDER)
+ * @nr_bufs: buffers in @bufs
+ * @bufs: the data, copied from the source's bio before it was sent
  */
 struct cimrepl_mirror_write {
 	struct list_head node;
@@ -148,8 +164,9 @@ struct cimrepl_mirror_write {
 	unsigned long queued;
 	blk_status_t error;
 	struct cimrepl_mirror *mirror;
-	unsigned int nr_pages;
-	struct page *pages[];
+	unsigned int buf_order;
+	unsigned int nr_bufs;
+	struct page *bufs[];
 };
 
 /**
@@ -220,6 +237,12 @@ struct cimrepl_mirror_write {
  * @apply_later: has the copy worker apply the queue when no writer did
  * @copiers: copy buffers, copy worker only
  * @bs: bio_set for the legs of source writes
+ * @buf_lock: protects @free_bufs and @nr_free_bufs; taken with interrupts
+ *	disabled (a batch's completion gives its buffers back)
+ * @free_bufs: buffers of single pages [0] and of 2^CIMREPL_MIRROR_BUF_ORDER
+ *	pages [1] kept for the next captures, linked through page->lru, at
+ *	most CIMREPL_MIRROR_BUF_CACHE bytes of each; freed with the mirror
+ * @nr_free_bufs: how many in each list
  *
  * Lifetime: created and destroyed under cimrepl_config_lock, with the I/O
  * of both devices held while it is attached or detached; the source and
@@ -298,6 +321,9 @@ struct cimrepl_mirror {
 	struct delayed_work apply_later;
 	struct cimrepl_copier copiers[CIMREPL_MIRROR_COPY_JOBS];
 	struct bio_set bs;
+	spinlock_t buf_lock;	/* see above */
+	struct list_head free_bufs[2];
+	unsigned int nr_free_bufs[2];
 };
 
 /**
@@ -392,35 +418,119 @@ static u64 cimrepl_mirror_write_bytes(const struct cimrepl_mirror_write *w)
 	return (u64)w->sectors << SECTOR_SHIFT;
 }
 
+/* A capture buffer of 2^@order pages, from the mirror's cache if it has one. */
+static struct page *cimrepl_mirror_buf_get(struct cimrepl_mirror *m,
+					   unsigned int order)
+{
+	unsigned int size = !!order;
+	struct page *page;
+	unsigned long flags;
+
+	spin_lock_irqsave(&m->buf_lock, flags);
+	page = list_first_entry_or_null(&m->free_bufs[size], struct page, lru);
+	if (page) {
+		list_del(&page->lru);
+		m->nr_free_bufs[size]--;
+	}
+	spin_unlock_irqrestore(&m->buf_lock, flags);
+	if (page)
+		return page;
+	return alloc_pages(order ? GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN :
+			   GFP_NOIO, order);
+}
+
+/* Give a buffer back to the cache, or to the kernel if the cache is full. */
+static void cimrepl_mirror_buf_put(struct cimrepl_mirror *m, struct page *page,
+				   unsigned int order)
+{
+	unsigned int size = !!order;
+	unsigned long flags;
+
+	spin_lock_irqsave(&m->buf_lock, flags);
+	if (m->nr_free_bufs[size] <
+	    CIMREPL_MIRROR_BUF_CACHE >> (PAGE_SHIFT + order)) {
+		list_add(&page->lru, &m->free_bufs[size]);
+		m->nr_free_bufs[size]++;
+		page = NULL;
+	}
+	spin_unlock_irqrestore(&m->buf_lock, flags);
+	if (page)
+		__free_pages(page, order);
+}
+
+static void cimrepl_mirror_bufs_drain(struct cimrepl_mirror *m)
+{
+	struct page *page, *tmp;
+	unsigned int size;
+
+	for (size = 0; size < ARRAY_SIZE(m->free_bufs); size++) {
+		list_for_each_entry_safe(page, tmp, &m->free_bufs[size], lru) {
+			list_del(&page->lru);
+			__free_pages(page, size ? CIMREPL_MIRROR_BUF_ORDER : 0);
+		}
+		m->nr_free_bufs[size] = 0;
+	}
+}
+
 static void cimrepl_mirror_write_free(struct cimrepl_mirror_write *w)
 {
 	unsigned int i;
 
 	if (!w)
 		return;
-	for (i = 0; i < w->nr_pages; i++)
-		__free_page(w->pages[i]);
+	for (i = 0; i < w->nr_bufs; i++)
+		cimrepl_mirror_buf_put(w->mirror, w->bufs[i], w->buf_order);
 	kfree(w);
 }
 
+static unsigned int cimrepl_mirror_buf_bytes(const struct cimrepl_mirror_write *w)
+{
+	return PAGE_SIZE << w->buf_order;
+}
+
+/* Fill @w->bufs for @bytes of data, of @w->buf_order pages each. */
+static bool cimrepl_mirror_bufs_alloc(struct cimrepl_mirror_write *w,
+				      unsigned int bytes)
+{
+	unsigned int nr = DIV_ROUND_UP(bytes, cimrepl_mirror_buf_bytes(w));
+
+	for (w->nr_bufs = 0; w->nr_bufs < nr; w->nr_bufs++) {
+		w->bufs[w->nr_bufs] = cimrepl_mirror_buf_get(w->mirror,
+							     w->buf_order);
+		if (!w->bufs[w->nr_bufs]) {
+			while (w->nr_bufs)
+				cimrepl_mirror_buf_put(w->mirror,
+						       w->bufs[--w->nr_bufs],
+						       w->buf_order);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* A copy of @bio's data for the target; may sleep. */
-static struct cimrepl_mirror_write *cimrepl_mirror_write_new(struct bio *bio)
+static struct cimrepl_mirror_write *
+cimrepl_mirror_write_new(struct cimrepl_mirror *m, struct bio *bio)
 {
 	bool data = bio_has_data(bio) && bio_op(bio) == REQ_OP_WRITE;
-	unsigned int nr_pages = data ?
-		DIV_ROUND_UP(bio->bi_iter.bi_size, PAGE_SIZE) : 0;
+	unsigned int bytes = data ? bio->bi_iter.bi_size : 0;
 	struct cimrepl_mirror_write *w;
 	struct bvec_iter iter;
 	struct bio_vec bv;
 	size_t off = 0;
 
-	w = kzalloc(struct_size(w, pages, nr_pages), GFP_NOIO);
+	/* room for single pages, should the large buffers fail */
+	w = kzalloc(struct_size(w, bufs, DIV_ROUND_UP(bytes, PAGE_SIZE)),
+		    GFP_NOIO);
 	if (!w)
 		return NULL;
-	for (w->nr_pages = 0; w->nr_pages < nr_pages; w->nr_pages++) {
-		w->pages[w->nr_pages] = alloc_page(GFP_NOIO);
-		if (!w->pages[w->nr_pages]) {
-			cimrepl_mirror_write_free(w);
+	w->mirror = m;
+	if (bytes >= PAGE_SIZE << CIMREPL_MIRROR_BUF_ORDER)
+		w->buf_order = CIMREPL_MIRROR_BUF_ORDER;
+	if (!cimrepl_mirror_bufs_alloc(w, bytes)) {
+		w->buf_order = 0;
+		if (!cimrepl_mirror_bufs_alloc(w, bytes)) {
+			kfree(w);
 			return NULL;
 		}
 	}
@@ -431,30 +541,37 @@ static struct cimrepl_mirror_write *cimrepl_mirror_write_new(struct bio *bio)
 		return w;
 	bio_for_each_segment(bv, bio, iter) {
 		unsigned int done = 0;
+		void *src = bvec_kmap_local(&bv);
 
 		while (done < bv.bv_len) {
-			struct page *page = w->pages[off >> PAGE_SHIFT];
-			unsigned int in_page = offset_in_page(off);
+			size_t in_buf = off & (cimrepl_mirror_buf_bytes(w) - 1);
+			struct page *page =
+				nth_page(w->bufs[off >> (PAGE_SHIFT + w->buf_order)],
+					 in_buf >> PAGE_SHIFT);
+			unsigned int in_page = offset_in_page(in_buf);
 			unsigned int len = min_t(unsigned int, bv.bv_len - done,
 						 PAGE_SIZE - in_page);
-			void *src = bvec_kmap_local(&bv);
 
+			/* a page at a time: a copy the compiler can inline */
 			memcpy_to_page(page, in_page, src + done, len);
-			kunmap_local(src);
 			done += len;
 			off += len;
 		}
+		kunmap_local(src);
 	}
 	return w;
 }
 
 /* An empty preflush for the target, queued in write order. */
-static struct cimrepl_mirror_write *cimrepl_mirror_flush_new(void)
+static struct cimrepl_mirror_write *
+cimrepl_mirror_flush_new(struct cimrepl_mirror *m)
 {
 	struct cimrepl_mirror_write *w = kzalloc(sizeof(*w), GFP_NOIO);
 
-	if (w)
+	if (w) {
+		w->mirror = m;
 		w->opf = REQ_OP_WRITE | REQ_PREFLUSH;
+	}
 	return w;
 }
 
@@ -782,9 +899,9 @@ static void cimrepl_mirror_write_submit(struct cimrepl_mirror *m,
 			bio_list_add(&m->wait_backlog, bio);
 		spin_unlock_irq(&m->lock);
 		if (route == CIMREPL_MIRROR_NEED_COPY)
-			w = cimrepl_mirror_write_new(bio);
+			w = cimrepl_mirror_write_new(m, bio);
 		else if (route == CIMREPL_MIRROR_NEED_FLUSH)
-			w = cimrepl_mirror_flush_new();
+			w = cimrepl_mirror_flush_new(m);
 		else
 			break;
 		if (!w) {
@@ -1292,34 +1409,32 @@ static bool cimrepl_mirror_apply_queue(struct cimrepl_mirror *m, bool release)
 		bios = 1;
 		list_for_each_entry(w, &m->batch, node)
 			bios += max_t(unsigned int, 1,
-				      DIV_ROUND_UP(w->nr_pages, BIO_MAX_VECS));
+				      DIV_ROUND_UP(w->nr_bufs, BIO_MAX_VECS));
 		atomic_set(&m->batch_bios, bios);
 		list_for_each_entry(w, &m->batch, node) {
-			w->mirror = m;
+			u64 bytes = cimrepl_mirror_write_bytes(w);
+			unsigned int size = cimrepl_mirror_buf_bytes(w);
+
 			i = 0;
 			do {
-				unsigned int nr = min_t(unsigned int, w->nr_pages - i,
+				unsigned int nr = min_t(unsigned int, w->nr_bufs - i,
 							BIO_MAX_VECS);
 
 				/* from our bio_set: a writer may be here */
 				bio = bio_alloc_bioset(target, nr, w->opf,
 						       GFP_NOIO, &m->bs);
 				bio->bi_iter.bi_sector = w->sector +
-					((sector_t)i << (PAGE_SHIFT - SECTOR_SHIFT));
-				for (; nr; nr--, i++) {
-					unsigned int len =
-						min_t(u64, PAGE_SIZE,
-						      cimrepl_mirror_write_bytes(w) -
-						      (u64)i * PAGE_SIZE);
-
-					__bio_add_page(bio, w->pages[i], len, 0);
-				}
-				if (!w->nr_pages)
+					(((sector_t)i * size) >> SECTOR_SHIFT);
+				for (; nr; nr--, i++)
+					__bio_add_page(bio, w->bufs[i],
+						       min_t(u64, size,
+							     bytes - (u64)i * size), 0);
+				if (!w->nr_bufs)
 					bio->bi_iter.bi_size = w->sectors << SECTOR_SHIFT;
 				bio->bi_private = w;
 				bio->bi_end_io = cimrepl_mirror_apply_endio;
 				submit_bio_noacct(bio);
-			} while (i < w->nr_pages);
+			} while (i < w->nr_bufs);
 		}
 		if (atomic_dec_and_test(&m->batch_bios))
 			cimrepl_mirror_batch_done(m);
@@ -1703,6 +1818,7 @@ static void cimrepl_mirror_free(struct cimrepl_mirror *m)
 	bitmap_free(m->clean_once);
 	kvfree(m->pending);
 	kfree(m->log_chunks);
+	cimrepl_mirror_bufs_drain(m);
 	kfree(m);
 }
 
@@ -1744,6 +1860,9 @@ static struct cimrepl_mirror *cimrepl_mirror_new(struct cimrepl_volume *source,
 	bio_list_init(&m->wait_backlog);
 	INIT_LIST_HEAD(&m->queue);
 	INIT_LIST_HEAD(&m->batch);
+	spin_lock_init(&m->buf_lock);
+	INIT_LIST_HEAD(&m->free_bufs[0]);
+	INIT_LIST_HEAD(&m->free_bufs[1]);
 	init_waitqueue_head(&m->idle);
 	INIT_WORK(&m->log_work, cimrepl_mirror_log_work);
 	INIT_WORK(&m->copy_work, cimrepl_mirror_copy_work);
