@@ -98,11 +98,12 @@ done
 # The suite is bound by the emulated CPUs, and a TCG guest of two vCPUs
 # on a busy host loses time whenever the host preempts a vCPU that holds a
 # lock its sibling spins on: four such guests side by side on two cores
-# took 2359 s, two took 929 s for a lane that takes 322 s alone. So the
-# module and daemon lanes run in guests of one vCPU, one worker per kernel
-# side by side (two guests at a time, one per core: 343 s for that lane),
-# and then the core lane alone, one kernel after the other, on two vCPUs.
-# Each worker's output is shown after the others', in order.
+# took 2359 s in all, two took 929 s for a lane that takes 322 s alone.
+# So the module and daemon lanes run in guests of one vCPU, one worker per
+# kernel side by side (two guests at a time, one per core; about 650 s per
+# worker, crash tests included), and then the core lane alone, one kernel
+# after the other, on two vCPUs (about 110 s each): make check took 966 s
+# on 2026-12-06. Each worker's output is shown after the others', in order.
 runs=
 for kver in $kvers; do
 	log=$(mktemp)

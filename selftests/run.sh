@@ -15,10 +15,9 @@ cd "$(dirname "$0")" || exit 1
 # Three groups: the module's C tests (netlink contract, volumes and the
 # three engines), which check.sh runs on two vCPUs so that the engines'
 # concurrency is exercised; the tests through LIO LUNs, with the block pool
-# test; the daemon's (CIM-XML through cimrepld), with the mirror LIO test,
-# so that the last two (each followed by crash tests in check.sh) take
-# about as long. Order matters only for module_test.sh, which unloads and
-# reloads the module: it runs last.
+# test; the daemon's (CIM-XML through cimrepld), with the mirror LIO test.
+# Order matters only for module_test.sh, which unloads and reloads the
+# module: it runs last.
 core_tests="netlink_test volume_test snapshot_test clone_test mirror_test"
 module_tests="lio_smoke.sh snapshot_lio_test.sh clone_lio_test.sh blockpool_test.sh"
 daemon_tests="cimrepld_test.sh cimrepld_discovery_test.sh cimreplctl_daemon_test.sh cimrepld_modify_test.sh cimrepld_transport_test.sh cimrepld_mirror_test.sh mirror_lio_test.sh"
