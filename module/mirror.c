@@ -737,6 +737,31 @@ enum cimrepl_mirror_route {
 	CIMREPL_MIRROR_QUEUE_FLUSH,
 };
 
+/* One past the last region of @r's group of the log. */
+static u64 cimrepl_mirror_group_end(const struct cimrepl_mirror *m, u64 r)
+{
+	return min_t(u64, round_up(r + 1, m->log_group), m->nr_regions);
+}
+
+/*
+ * Regions @first to @last into @log_next, their log blocks marked for the
+ * log worker. Under @lock; true if any of them was not there yet.
+ */
+static bool cimrepl_mirror_log_regions(struct cimrepl_mirror *m, u64 first,
+				       u64 last)
+{
+	bool changed = false;
+	u64 r;
+
+	for (r = first; r <= last; r++) {
+		if (__test_and_set_bit(r, m->log_next))
+			continue;
+		__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
+		changed = true;
+	}
+	return changed;
+}
+
 /*
  * A write of the source seen for the first time: follow sequential
  * streams, and keep the log up to CIMREPL_MIRROR_LOG_AHEAD ahead of one
@@ -750,8 +775,7 @@ static bool cimrepl_mirror_log_ahead(struct cimrepl_mirror *m, struct bio *bio,
 				     u64 last)
 {
 	sector_t end = bio_end_sector(bio);
-	bool changed = false;
-	u64 ahead, r, want;
+	u64 ahead, want;
 
 	if (!bio_sectors(bio))
 		return false;
@@ -764,17 +788,10 @@ static bool cimrepl_mirror_log_ahead(struct cimrepl_mirror *m, struct bio *bio,
 		(m->region_shift + SECTOR_SHIFT);
 	if (!ahead)
 		return false;
-	want = min(round_up(last + ahead + 1, m->log_group),
-		   m->nr_regions) - 1;
+	want = cimrepl_mirror_group_end(m, last + ahead) - 1;
 	if (want <= last || test_bit(last + 1 + (want - last - 1) / 2, m->log_next))
 		return false;
-	for (r = last + 1; r <= want; r++) {
-		if (__test_and_set_bit(r, m->log_next))
-			continue;
-		__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
-		changed = true;
-	}
-	return changed;
+	return cimrepl_mirror_log_regions(m, last + 1, want);
 }
 
 /* Where a write of the source goes. Under @lock; counts it as pending. */
@@ -1148,7 +1165,7 @@ static void cimrepl_mirror_clear_clean(struct cimrepl_mirror *m)
 	for (g = find_first_bit(m->log_next, m->nr_regions); g < m->nr_regions;
 	     g = find_next_bit(m->log_next, m->nr_regions, end)) {
 		g = round_down(g, m->log_group);
-		end = min_t(u64, g + m->log_group, m->nr_regions);
+		end = cimrepl_mirror_group_end(m, g);
 		clean = true;
 		twice = true;
 		for (r = g; r < end && clean; r++) {
@@ -1180,7 +1197,7 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 	unsigned int block;
 	struct bio *bio;
 	LIST_HEAD(freed);
-	u64 first, last, r;
+	u64 first, last;
 	int ret;
 
 	spin_lock_irq(&m->lock);
@@ -1196,14 +1213,8 @@ static void cimrepl_mirror_log_work(struct work_struct *work)
 		if (first > last)
 			continue;
 		/* the whole groups: see CIMREPL_MIRROR_LOG_GROUP */
-		first = round_down(first, m->log_group);
-		last = min_t(u64, round_up(last + 1, m->log_group),
-			     m->nr_regions) - 1;
-		for (r = first; r <= last; r++) {
-			if (__test_and_set_bit(r, m->log_next))
-				continue;
-			__set_bit(r / CIMREPL_MIRROR_LOG_BITS, m->changed);
-		}
+		cimrepl_mirror_log_regions(m, round_down(first, m->log_group),
+					   cimrepl_mirror_group_end(m, last) - 1);
 	}
 	for (;;) {
 		block = find_first_bit(m->changed, m->nr_log_blocks);
