@@ -101,12 +101,6 @@ sum_dev()
 		status=none | sha1sum | cut -d' ' -f1
 }
 
-# sum_file FILE - SHA-1 of FILE.
-sum_file()
-{
-	sha1sum <"$1" | cut -d' ' -f1
-}
-
 # ------------------------------------------------------- the daemon
 
 # crl_passwd - the credentials file $tmp/passwd: $user with $pass.

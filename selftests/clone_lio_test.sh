@@ -91,18 +91,6 @@ sum_dev()
 	rm -f "$tmp/read.${1##*/}"
 }
 
-# sum_file FILE - checksum of FILE.
-sum_file()
-{
-	sha1sum <"$1" | cut -d' ' -f1
-}
-
-# pattern FILE MIB - MIB MiB of random data in FILE.
-pattern()
-{
-	dd if=/dev/urandom of="$1" bs=1M count="$2" status=none
-}
-
 # write_4k DEV FILE OFFSET_4K MODEL - write_at (lib.sh) in units of 4 KiB.
 write_4k()
 {

@@ -180,3 +180,15 @@ new_loop()
 {
 	truncate -s "${2}M" "$1" && losetup -f --show "$1"
 }
+
+# sum_file FILE - SHA-1 of FILE.
+sum_file()
+{
+	sha1sum <"$1" | cut -d' ' -f1
+}
+
+# pattern FILE MIB - MIB MiB of random data in FILE.
+pattern()
+{
+	dd if=/dev/urandom of="$1" bs=1M count="$2" status=none
+}

@@ -78,27 +78,6 @@ sum_dev()
 	rm -f "$tmp/read.${1##*/}"
 }
 
-sum_file()
-{
-	sha1sum <"$1" | cut -d' ' -f1
-}
-
-# pattern FILE MIB - MIB MiB of random data in FILE.
-pattern()
-{
-	dd if=/dev/urandom of="$1" bs=1M count="$2" status=none
-}
-
-# write_at DEV FILE OFFSET_MIB [MODEL] - write FILE onto DEV at OFFSET_MIB
-# with O_DIRECT, and into MODEL at the same offset.
-write_at()
-{
-	dd if="$2" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc,fsync \
-		status=none || return 1
-	[ -z "${4:-}" ] ||
-		dd if="$2" of="$4" bs=1M seek="$3" conv=notrunc status=none
-}
-
 # snap NAME - snapshot the volume as NAME; the output goes to $tmp/out.
 snap()
 {
