@@ -223,11 +223,8 @@ fi
 # gc prints no methods)
 printf '<?xml version="1.0" encoding="utf-8"?>\n<CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="1" PROTOCOLVERSION="1.0"><SIMPLEREQ><IMETHODCALL NAME="GetClass"><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH><IPARAMVALUE NAME="ClassName"><CLASSNAME NAME="CIM_ReplicationService"/></IPARAMVALUE></IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>\n' \
 	>"$tmp/gc.xml"
-curl -s --unix-socket "$sock" -X POST \
-	-H 'Content-Type: application/xml; charset="utf-8"' \
-	-H 'CIMOperation: MethodCall' -H 'CIMMethod: GetClass' \
-	-H 'CIMObject: root%2Fcimv2' --data-binary "@$tmp/gc.xml" \
-	http://localhost/cimom | grep -o '<METHOD NAME="[A-Za-z]*"' >"$tmp/gc"
+cim_post "$tmp/gc.xml" GetClass root%2Fcimv2 >/dev/null
+grep -o '<METHOD NAME="[A-Za-z]*"' "$tmp/resp" >"$tmp/gc"
 grep -q '"ModifyReplicaSynchronization"' "$tmp/gc" && w_snap=15,19 || w_snap=''
 grep -q '"ModifyListSynchronization"' "$tmp/gc" && w_broken=2,14 || w_broken=''
 cap_cm GetSupportedOperations ReplicationType=6

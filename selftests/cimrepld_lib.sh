@@ -2,9 +2,10 @@
 # shellcheck shell=sh disable=SC2154 # p and tmp are set by the test
 #
 # selftests/cimrepld_lib.sh - the scaffolding cimrepld's selftests share:
-# checksums, loop devices, the daemon's start and stop, wbemcli calls on
-# the service and jobs, LUN export through selftests/liotool, and a
-# teardown that removes whatever a test made. Source it after lib.sh and
+# device checksums, the daemon's start and stop, wbemcli calls on the
+# service and jobs, CIM-XML requests posted over the daemon's socket, LUN
+# export through selftests/liotool, and a teardown that removes whatever a
+# test made (lib.sh has the block-device helpers). Source it after lib.sh and
 # lio.sh, with p set to the test's name prefix (every backstore, volume and
 # replica the test makes starts with it: the teardown goes by it):
 #
@@ -240,6 +241,28 @@ vol_xml()
 	keys_xml CIM_StorageVolume CreationClassName=CIM_StorageVolume \
 		DeviceID="$1" SystemCreationClassName=CIM_ComputerSystem \
 		SystemName="$host"
+}
+
+# cim_post BODYFILE METHOD OBJECT [CURL ARGS...] - POST a CIM-XML request
+# over the UNIX socket; response body in $tmp/resp, headers in $tmp/hdr, the
+# HTTP status printed.
+cim_post()
+{
+	pb=$1 pm=$2 po=$3
+	shift 3
+	curl -s --unix-socket "$sock" -o "$tmp/resp" -D "$tmp/hdr" \
+		-w '%{http_code}' -X POST \
+		-H 'Content-Type: application/xml; charset="utf-8"' \
+		-H 'CIMOperation: MethodCall' -H "CIMMethod: $pm" \
+		-H "CIMObject: $po" --data-binary "@$pb" "$@" \
+		http://localhost/cimom
+}
+
+# method_xml CLASS_INSTANCENAME METHOD PARAMVALUES - a METHODCALL request.
+method_xml()
+{
+	printf '<?xml version="1.0" encoding="utf-8"?>\n<CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="77" PROTOCOLVERSION="1.0"><SIMPLEREQ><METHODCALL NAME="%s"><LOCALINSTANCEPATH><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH>%s</LOCALINSTANCEPATH>%s</METHODCALL></SIMPLEREQ></MESSAGE></CIM>\n' \
+		"$2" "$1" "$3"
 }
 
 # ----------------------------------------------------------------- LIO

@@ -105,16 +105,9 @@ modify()
 		done
 		md_params="$md_params<PARAMVALUE NAME=\"Synchronization\" PARAMTYPE=\"reference\"><VALUE.REFARRAY>$md_refs</VALUE.REFARRAY></PARAMVALUE>"
 	fi
-	printf '<?xml version="1.0" encoding="utf-8"?>\n<CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="88" PROTOCOLVERSION="1.0"><SIMPLEREQ><METHODCALL NAME="%s"><LOCALINSTANCEPATH><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH>%s</LOCALINSTANCEPATH>%s</METHODCALL></SIMPLEREQ></MESSAGE></CIM>\n' \
-		"$md_method" "$(keys_xml CIM_ReplicationService \
-		CreationClassName=CIM_ReplicationService Name=cimrepl \
-		SystemCreationClassName=CIM_ComputerSystem SystemName="$host")" \
-		"$md_params" >"$tmp/req.xml"
-	curl -s --unix-socket "$sock" -o "$tmp/resp" -X POST \
-		-H 'Content-Type: application/xml; charset="utf-8"' \
-		-H 'CIMOperation: MethodCall' -H "CIMMethod: $md_method" \
-		-H "CIMObject: root%2Fcimv2%3ACIM_ReplicationService.Name%3D%22cimrepl%22" \
-		--data-binary "@$tmp/req.xml" http://localhost/cimom >/dev/null
+	method_xml "$(svc_xml)" "$md_method" "$md_params" >"$tmp/req.xml"
+	cim_post "$tmp/req.xml" "$md_method" \
+		"root%2Fcimv2%3ACIM_ReplicationService.Name%3D%22cimrepl%22" >/dev/null
 	rv=$(sed -n 's/.*<RETURNVALUE[^>]*><VALUE>\([0-9]*\)<.*/\1/p' "$tmp/resp")
 	desc=$(sed -n 's/.*NAME="ErrorDescription"[^>]*><VALUE>\([^<]*\)<.*/\1/p' "$tmp/resp")
 }

@@ -61,28 +61,6 @@ daemon_args="--listen 127.0.0.1:$port --credentials $tmp/passwd"
 
 # ---------------------------------------------------------------- helpers
 
-# post BODYFILE METHOD OBJECT [CURL ARGS...] - POST a CIM-XML request over
-# the UNIX socket; response body in $tmp/resp, headers in $tmp/hdr, the
-# HTTP status printed.
-post()
-{
-	pb=$1 pm=$2 po=$3
-	shift 3
-	curl -s --unix-socket "$sock" -o "$tmp/resp" -D "$tmp/hdr" \
-		-w '%{http_code}' -X POST \
-		-H 'Content-Type: application/xml; charset="utf-8"' \
-		-H 'CIMOperation: MethodCall' -H "CIMMethod: $pm" \
-		-H "CIMObject: $po" --data-binary "@$pb" "$@" \
-		http://localhost/cimom
-}
-
-# method_xml CLASS_INSTANCENAME METHOD PARAMVALUES - a METHODCALL request.
-method_xml()
-{
-	printf '<?xml version="1.0" encoding="utf-8"?>\n<CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="77" PROTOCOLVERSION="1.0"><SIMPLEREQ><METHODCALL NAME="%s"><LOCALINSTANCEPATH><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH>%s</LOCALINSTANCEPATH>%s</METHODCALL></SIMPLEREQ></MESSAGE></CIM>\n' \
-		"$2" "$1" "$3"
-}
-
 # state FILE - what the bad requests must not change: the volumes and
 # synchronizations over CIM, the kernel's view, LIO's backstores and LUNs.
 state()
@@ -433,7 +411,7 @@ unknown_param()
 	method_xml "$(svc_xml)" CreateElementReplica \
 		"<PARAMVALUE NAME=\"SyncType\" PARAMTYPE=\"uint16\"><VALUE>7</VALUE></PARAMVALUE><PARAMVALUE NAME=\"SourceElement\" PARAMTYPE=\"reference\"><VALUE.REFERENCE>$(vol_xml "$s0")</VALUE.REFERENCE></PARAMVALUE><PARAMVALUE NAME=\"Frobnicate\" PARAMTYPE=\"uint16\"><VALUE>1</VALUE></PARAMVALUE>" \
 		>"$tmp/req.xml"
-	st=$(post "$tmp/req.xml" CreateElementReplica "root%2Fcimv2%3ACIM_ReplicationService.Name%3D%22cimrepl%22")
+	st=$(cim_post "$tmp/req.xml" CreateElementReplica "root%2Fcimv2%3ACIM_ReplicationService.Name%3D%22cimrepl%22")
 	cp "$tmp/resp" "$tmp/cm"
 	bad_why="HTTP $st, want 200 and ERROR CODE 4"
 	[ "$st" = 200 ] && grep -q '<ERROR[^>]*CODE="4"' "$tmp/resp"
@@ -450,7 +428,7 @@ unknown_class()
 	method_xml "$(keys_xml CIM_Frobnicator Name=x)" CreateElementReplica \
 		'<PARAMVALUE NAME="SyncType" PARAMTYPE="uint16"><VALUE>7</VALUE></PARAMVALUE>' \
 		>"$tmp/req.xml"
-	st=$(post "$tmp/req.xml" CreateElementReplica "root%2Fcimv2%3ACIM_Frobnicator.Name%3D%22x%22")
+	st=$(cim_post "$tmp/req.xml" CreateElementReplica "root%2Fcimv2%3ACIM_Frobnicator.Name%3D%22x%22")
 	cp "$tmp/resp" "$tmp/cm"
 	bad_why="HTTP $st, want 200 and ERROR CODE 5"
 	[ "$st" = 200 ] && grep -q '<ERROR[^>]*CODE="5"' "$tmp/resp"
@@ -469,7 +447,7 @@ malformed()
 {
 	printf '<?xml version="1.0" encoding="utf-8"?>\n<CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="1" PROTOCOLVERSION="1.0"><SIMPLEREQ><METHODCALL NAME="CreateElementReplica"></SIMPLEREQ>' \
 		>"$tmp/req.xml"
-	st=$(post "$tmp/req.xml" CreateElementReplica "root%2Fcimv2%3ACIM_ReplicationService")
+	st=$(cim_post "$tmp/req.xml" CreateElementReplica "root%2Fcimv2%3ACIM_ReplicationService")
 	cp "$tmp/hdr" "$tmp/cm"
 	bad_why="HTTP $st, want 400 with a CIMError header"
 	[ "$st" = 400 ] && grep -qi '^CIMError: request-not-well-formed' "$tmp/hdr"
