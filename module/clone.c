@@ -328,6 +328,16 @@ void cimrepl_clone_fill_record(struct cimrepl_clone *clone,
 	rec->copied = cpu_to_le32(clone->copied);
 }
 
+void cimrepl_clone_put_tunables(struct cimrepl_clone *clone,
+				struct cimrepl_meta *meta, unsigned int slot,
+				u32 seq)
+{
+	if (clone->throttle_set)
+		cimrepl_meta_put_tunables(meta, slot, seq,
+					  CIMREPL_META_TUNE_THROTTLE,
+					  clone->throttle, 0);
+}
+
 /* Record @clone's state in its pool. */
 static int cimrepl_clone_write_record(struct cimrepl_clone *clone)
 {
@@ -726,6 +736,7 @@ int cimrepl_clone_bind(struct cimrepl_volume *vol, struct cimrepl_snapshot *snap
 	struct cimrepl_origin *origin = snap->origin;
 	u16 state = le16_to_cpu(rec->copy_state);
 	u64 copied = le32_to_cpu(rec->copied);
+	const struct cimrepl_meta_tunables *tunables;
 	struct cimrepl_clone *clone;
 
 	clone = cimrepl_clone_new(snap, get_capacity(origin->vol->disk),
@@ -742,6 +753,13 @@ int cimrepl_clone_bind(struct cimrepl_volume *vol, struct cimrepl_snapshot *snap
 		pr_err("cimrepl: clone %s: corrupt record\n", rec->name);
 		cimrepl_clone_free(clone);
 		return -EINVAL;
+	}
+	tunables = cimrepl_meta_tunables(&origin->pool->meta, snap->slot,
+					 snap->seq);
+	if (tunables &&
+	    (le32_to_cpu(tunables->flags) & CIMREPL_META_TUNE_THROTTLE)) {
+		clone->throttle_set = true;
+		clone->throttle = le32_to_cpu(tunables->throttle);
 	}
 	clone->copy_state = state;
 	clone->copied = copied;
@@ -1026,15 +1044,33 @@ int cimrepl_clone_delete(struct cimrepl_volume *vol, const struct nlattr *attr,
 	return cimrepl_device_remove(vol, attr, extack);
 }
 
-void cimrepl_clone_set_throttle(struct cimrepl_volume *vol, u32 kib_per_sec)
+int cimrepl_clone_set_throttle(struct cimrepl_volume *vol,
+			       const struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
 {
 	struct cimrepl_clone *clone = vol->snapshot->clone;
+	struct cimrepl_meta *meta = &cimrepl_clone_origin(clone)->pool->meta;
+	u32 kib_per_sec = nla_get_u32(attr);
+	int ret;
 
 	lockdep_assert_held(&cimrepl_config_lock);
+	/* recorded first: a setting the pool cannot keep is not taken */
+	mutex_lock(&meta->lock);
+	ret = cimrepl_meta_write_tunables(meta, clone->snap->slot,
+					  clone->snap->seq,
+					  CIMREPL_META_TUNE_THROTTLE,
+					  kib_per_sec, 0);
+	mutex_unlock(&meta->lock);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "cannot record the throttle in the clone's pool");
+		return ret;
+	}
 	WRITE_ONCE(clone->throttle, kib_per_sec);
 	WRITE_ONCE(clone->throttle_set, true);
 	/* judged again at once */
 	mod_delayed_work(system_wq, &clone->kick, 0);
+	return 0;
 }
 
 void cimrepl_clone_set_default_throttle(u32 kib_per_sec)

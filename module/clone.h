@@ -68,8 +68,15 @@ int cimrepl_clone_apply(struct cimrepl_volume *vol, u16 op,
 int cimrepl_clone_delete(struct cimrepl_volume *vol, const struct nlattr *attr,
 			 struct netlink_ext_ack *extack);
 
-/* Throttles of the background copy, KiB/s, 0 = none. */
-void cimrepl_clone_set_throttle(struct cimrepl_volume *vol, u32 kib_per_sec);
+/*
+ * Throttles of the background copy, KiB/s, 0 = none: the clone device
+ * @vol's own (the u32 @attr), recorded in its pool first so that it
+ * outlives a reload (on an error nothing changes and @extack says why);
+ * the module-wide default for clones without one (not recorded).
+ */
+int cimrepl_clone_set_throttle(struct cimrepl_volume *vol,
+			       const struct nlattr *attr,
+			       struct netlink_ext_ack *extack);
 void cimrepl_clone_set_default_throttle(u32 kib_per_sec);
 
 #endif /* CIMREPL_CLONE_H */

@@ -129,12 +129,55 @@ static int cimrepl_meta_write_block(struct cimrepl_meta *meta, u32 block,
 
 int cimrepl_meta_write_super(struct cimrepl_meta *meta)
 {
+	BUILD_BUG_ON(sizeof(meta->super) > CIMREPL_META_BLOCK);
 	memcpy(meta->buf, &meta->super, sizeof(meta->super));
 	memset(meta->buf + sizeof(meta->super), 0,
 	       CIMREPL_META_BLOCK - sizeof(meta->super));
 	return cimrepl_meta_write_block(meta, CIMREPL_META_SUPER_BLOCK,
 					CIMREPL_META_SUPER,
 					REQ_PREFLUSH | REQ_FUA);
+}
+
+const struct cimrepl_meta_tunables *
+cimrepl_meta_tunables(const struct cimrepl_meta *meta, unsigned int slot,
+		      u32 seq)
+{
+	const struct cimrepl_meta_tunables *t = &meta->super.tunables[slot];
+
+	return seq && le32_to_cpu(t->seq) == seq ? t : NULL;
+}
+
+void cimrepl_meta_put_tunables(struct cimrepl_meta *meta, unsigned int slot,
+			       u32 seq, u32 flags, u32 throttle,
+			       u32 max_lag_ms)
+{
+	struct cimrepl_meta_tunables *t = &meta->super.tunables[slot];
+
+	if (le32_to_cpu(t->seq) != seq) {
+		/* what a former record of the slot left is not this one's */
+		memset(t, 0, sizeof(*t));
+		t->seq = cpu_to_le32(seq);
+	}
+	t->flags |= cpu_to_le32(flags);
+	if (flags & CIMREPL_META_TUNE_THROTTLE)
+		t->throttle = cpu_to_le32(throttle);
+	if (flags & CIMREPL_META_TUNE_MAX_LAG)
+		t->max_lag_ms = cpu_to_le32(max_lag_ms);
+}
+
+int cimrepl_meta_write_tunables(struct cimrepl_meta *meta, unsigned int slot,
+				u32 seq, u32 flags, u32 throttle,
+				u32 max_lag_ms)
+{
+	struct cimrepl_meta_tunables was = meta->super.tunables[slot];
+	int ret;
+
+	lockdep_assert_held(&meta->lock);
+	cimrepl_meta_put_tunables(meta, slot, seq, flags, throttle, max_lag_ms);
+	ret = cimrepl_meta_write_super(meta);
+	if (ret)
+		meta->super.tunables[slot] = was;
+	return ret;
 }
 
 int cimrepl_meta_write_snapshots(struct cimrepl_meta *meta)

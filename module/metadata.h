@@ -8,7 +8,8 @@
  * first) and FUA, and the newer generation wins at load. A torn write thus
  * leaves the other copy intact. Blocks, in 4 KiB units:
  *
- *   0, 1   superblock            struct cimrepl_meta_super
+ *   0, 1   superblock            struct cimrepl_meta_super, with the
+ *                                tunables of each snapshot table slot
  *   2, 3   snapshot table        CIMREPL_META_SNAPSHOTS snapshot records
  *   4 ...  chunk table           one struct cimrepl_meta_chunk per data chunk,
  *                                CIMREPL_META_CHUNKS_PER_BLOCK per block,
@@ -53,17 +54,6 @@ struct cimrepl_meta_header {
 	__le32 index;		/* logical block number */
 } __packed;
 
-struct cimrepl_meta_super {
-	struct cimrepl_meta_header hdr;
-	__le32 version;
-	__le32 chunk_sectors;
-	__le64 nr_chunks;		/* data chunks */
-	__le64 data_start;		/* sector of data chunk 0 */
-	__le32 chunk_table_blocks;
-	__le32 next_seq;		/* snapshot sequence numbers never repeat */
-	__le64 created_ns;
-} __packed;
-
 /*
  * A snapshot, or the point in time of a clone (CIMREPL_META_SNAP_CLONE:
  * @name is then the clone's volume over its target, @copy_state the
@@ -98,6 +88,36 @@ struct cimrepl_meta_snapshot {
 #define CIMREPL_META_SNAPSHOTS \
 	((CIMREPL_META_BLOCK - sizeof(struct cimrepl_meta_header)) / \
 	 sizeof(struct cimrepl_meta_snapshot))
+
+/*
+ * The tunables set on the synchronization whose record is in the same slot
+ * of the snapshot table: they live in the superblock's block, after its
+ * fields, and count only while @seq is the record's sequence number (a
+ * slot's next record has another one, so an entry left behind by a deleted
+ * record is stale by construction and never needs clearing). All zero in a
+ * pool formatted before they existed: nothing recorded.
+ */
+struct cimrepl_meta_tunables {
+	__le32 seq;
+	__le32 flags;		/* CIMREPL_META_TUNE_*: which fields are set */
+	__le32 throttle;	/* KiB/s of the background copy, 0 = none */
+	__le32 max_lag_ms;	/* an asynchronous mirror's lag bound */
+} __packed;
+
+#define CIMREPL_META_TUNE_THROTTLE	0x1
+#define CIMREPL_META_TUNE_MAX_LAG	0x2
+
+struct cimrepl_meta_super {
+	struct cimrepl_meta_header hdr;
+	__le32 version;
+	__le32 chunk_sectors;
+	__le64 nr_chunks;		/* data chunks */
+	__le64 data_start;		/* sector of data chunk 0 */
+	__le32 chunk_table_blocks;
+	__le32 next_seq;		/* snapshot sequence numbers never repeat */
+	__le64 created_ns;
+	struct cimrepl_meta_tunables tunables[CIMREPL_META_SNAPSHOTS];
+} __packed;
 
 /*
  * A data chunk's owner: the old contents of chunk @origin_chunk of origin
@@ -162,6 +182,29 @@ void cimrepl_meta_free(struct cimrepl_meta *meta);
 int cimrepl_meta_write_chunk(struct cimrepl_meta *meta, u64 chunk);
 int cimrepl_meta_write_snapshots(struct cimrepl_meta *meta);
 int cimrepl_meta_write_super(struct cimrepl_meta *meta);
+
+/*
+ * The tunables recorded for the record in @slot with sequence number
+ * @seq, or NULL if none are. Caller holds @meta->lock, or loads the pool.
+ */
+const struct cimrepl_meta_tunables *
+cimrepl_meta_tunables(const struct cimrepl_meta *meta, unsigned int slot,
+		      u32 seq);
+/*
+ * Set the tunables @flags (CIMREPL_META_TUNE_*) of the record in @slot,
+ * @seq, to @throttle and @max_lag_ms in the in-memory superblock; the
+ * next superblock write carries them. Caller holds @meta->lock.
+ */
+void cimrepl_meta_put_tunables(struct cimrepl_meta *meta, unsigned int slot,
+			       u32 seq, u32 flags, u32 throttle,
+			       u32 max_lag_ms);
+/*
+ * The same, and the superblock written at once (preflush + FUA); on
+ * failure the in-memory image is as it was. Caller holds @meta->lock.
+ */
+int cimrepl_meta_write_tunables(struct cimrepl_meta *meta, unsigned int slot,
+				u32 seq, u32 flags, u32 throttle,
+				u32 max_lag_ms);
 
 static inline u64 cimrepl_meta_nr_chunks(const struct cimrepl_meta *meta)
 {

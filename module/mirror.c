@@ -201,6 +201,7 @@ struct cimrepl_mirror_write {
  * @synced_ns, @suspended_ns: when it last became Synchronized, Suspended
  * @throttle_set, @throttle: the copy's own throttle (KiB/s) if set
  * @max_lag_ms: an asynchronous mirror's lag bound
+ *	(both recorded in the pool's tunables, cimrepl_mirror_tune())
  * @logged, @log_next, @dirty, @copying, @to_restore: bitmaps, see above;
  *	@to_restore: regions a running restore has yet to copy back
  * @changed: log blocks where @log_next differs from @logged
@@ -1969,6 +1970,10 @@ static int cimrepl_mirror_record_new(struct cimrepl_mirror *m,
 	m->slot = slot;
 	m->seq = le32_to_cpu(meta->super.next_seq);
 	meta->super.next_seq = cpu_to_le32(m->seq + 1);
+	if (m->throttle_set)
+		cimrepl_meta_put_tunables(meta, slot, m->seq,
+					  CIMREPL_META_TUNE_THROTTLE,
+					  m->throttle, 0);
 	ret = cimrepl_meta_write_super(meta);
 	for (i = 0; i < m->nr_log_chunks && !ret; i++) {
 		ret = cimrepl_pool_alloc_chunk(m->pool, &m->log_chunks[i]);
@@ -2667,37 +2672,54 @@ int cimrepl_mirror_delete(struct cimrepl_volume *vol, const struct nlattr *attr,
 	return cimrepl_device_remove(vol, attr, extack);
 }
 
-void cimrepl_mirror_set_throttle(struct cimrepl_volume *vol, u32 kib_per_sec)
+int cimrepl_mirror_tune(struct cimrepl_volume *vol, const struct nlattr *throttle,
+			const struct nlattr *max_lag,
+			struct netlink_ext_ack *extack)
 {
 	struct cimrepl_mirror *m = vol->mirror;
+	struct cimrepl_meta *meta = &m->pool->meta;
+	u32 kib_per_sec = throttle ? nla_get_u32(throttle) : 0;
+	u32 ms = max_lag ? nla_get_u32(max_lag) : 0;
+	u32 flags = 0;
+	int ret;
 
 	lockdep_assert_held(&cimrepl_config_lock);
-	WRITE_ONCE(m->throttle, kib_per_sec);
-	WRITE_ONCE(m->throttle_set, true);
-	mod_delayed_work(m->wq, &m->kick, 0);
-}
-
-int cimrepl_mirror_set_max_lag(struct cimrepl_volume *vol, u32 ms,
-			       const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
-{
-	struct cimrepl_mirror *m = vol->mirror;
-
-	lockdep_assert_held(&cimrepl_config_lock);
-	if (m->mode != CIMREPL_MODE_ASYNCHRONOUS) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
+	if (max_lag && m->mode != CIMREPL_MODE_ASYNCHRONOUS) {
+		NL_SET_ERR_MSG_ATTR(extack, max_lag,
 				    "only asynchronous mirrors have a lag to bound");
 		return -EINVAL;
 	}
-	if (!ms) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
+	if (max_lag && !ms) {
+		NL_SET_ERR_MSG_ATTR(extack, max_lag,
 				    "a lag bound of 0 ms would make every write wait: use a synchronous mirror");
 		return -EINVAL;
 	}
-	spin_lock_irq(&m->lock);
-	m->max_lag_ms = ms;
-	spin_unlock_irq(&m->lock);
-	queue_work(m->wq, &m->copy_work);
+	if (throttle)
+		flags |= CIMREPL_META_TUNE_THROTTLE;
+	if (max_lag)
+		flags |= CIMREPL_META_TUNE_MAX_LAG;
+
+	/* recorded first: a setting the pool cannot keep is not taken */
+	mutex_lock(&meta->lock);
+	ret = cimrepl_meta_write_tunables(meta, m->slot, m->seq, flags,
+					  kib_per_sec, ms);
+	mutex_unlock(&meta->lock);
+	if (ret) {
+		NL_SET_ERR_MSG(extack,
+			       "cannot record the setting in the mirror's pool");
+		return ret;
+	}
+	if (max_lag) {
+		spin_lock_irq(&m->lock);
+		m->max_lag_ms = ms;
+		spin_unlock_irq(&m->lock);
+		queue_work(m->wq, &m->copy_work);
+	}
+	if (throttle) {
+		WRITE_ONCE(m->throttle, kib_per_sec);
+		WRITE_ONCE(m->throttle_set, true);
+		mod_delayed_work(m->wq, &m->kick, 0);
+	}
 	return 0;
 }
 
@@ -2718,6 +2740,24 @@ unsigned int cimrepl_mirror_count(struct cimrepl_pool *pool)
 }
 
 /* Re-assembly. */
+
+/* The tunables recorded for @m (before it starts). */
+static void cimrepl_mirror_load_tunables(struct cimrepl_mirror *m)
+{
+	const struct cimrepl_meta_tunables *t =
+		cimrepl_meta_tunables(&m->pool->meta, m->slot, m->seq);
+	u32 flags = t ? le32_to_cpu(t->flags) : 0;
+
+	if (flags & CIMREPL_META_TUNE_THROTTLE) {
+		m->throttle_set = true;
+		m->throttle = le32_to_cpu(t->throttle);
+	}
+	/* a bound of 0 was never accepted: ignore it as corrupt */
+	if ((flags & CIMREPL_META_TUNE_MAX_LAG) && le32_to_cpu(t->max_lag_ms) &&
+	    m->mode == CIMREPL_MODE_ASYNCHRONOUS)
+		m->max_lag_ms = le32_to_cpu(t->max_lag_ms);
+}
+
 static int cimrepl_mirror_assemble_one(struct cimrepl_pool *pool,
 				       unsigned int slot,
 				       const struct nlattr *attr,
@@ -2823,6 +2863,7 @@ static int cimrepl_mirror_assemble_one(struct cimrepl_pool *pool,
 		bitmap_set(m->logged, 0, m->nr_regions);
 	}
 	m->consistent = le16_to_cpu(rec->flags) & CIMREPL_META_SNAP_CONSISTENT;
+	cimrepl_mirror_load_tunables(m);
 	bitmap_copy(m->log_next, m->logged, m->nr_regions);
 	bitmap_copy(m->dirty, m->logged, m->nr_regions);
 	m->nr_dirty = bitmap_weight(m->dirty, m->nr_regions);

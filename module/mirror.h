@@ -64,11 +64,15 @@ int cimrepl_mirror_apply(struct cimrepl_volume *vol, u16 op,
 int cimrepl_mirror_delete(struct cimrepl_volume *vol, const struct nlattr *attr,
 			  struct netlink_ext_ack *extack);
 
-/* Tunables: the copy's throttle (KiB/s), an async mirror's lag bound. */
-void cimrepl_mirror_set_throttle(struct cimrepl_volume *vol, u32 kib_per_sec);
-int cimrepl_mirror_set_max_lag(struct cimrepl_volume *vol, u32 ms,
-			       const struct nlattr *attr,
-			       struct netlink_ext_ack *extack);
+/*
+ * Set the tunables given (either may be NULL): the copy's throttle
+ * (KiB/s), an asynchronous mirror's lag bound (ms). Recorded in the pool
+ * first, so that they outlive a reload; nothing changes on an error,
+ * which @extack explains. Caller holds cimrepl_config_lock.
+ */
+int cimrepl_mirror_tune(struct cimrepl_volume *vol, const struct nlattr *throttle,
+			const struct nlattr *max_lag,
+			struct netlink_ext_ack *extack);
 
 /* Is a mirror restoring the source volume @vol? */
 bool cimrepl_mirror_restoring(struct cimrepl_volume *vol);

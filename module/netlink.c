@@ -1158,14 +1158,9 @@ static int cimrepl_nl_sync_set(struct sk_buff *skb, struct genl_info *info)
 				    "no such synchronization");
 		ret = -ENOENT;
 	} else if (vol->mirror) {
-		/* the lag bound is checked first: nothing changes if it fails */
-		ret = tb[CIMREPL_A_SYNC_MAX_LAG_MS] ?
-		      cimrepl_mirror_set_max_lag(vol,
-						 nla_get_u32(tb[CIMREPL_A_SYNC_MAX_LAG_MS]),
-						 tb[CIMREPL_A_SYNC_MAX_LAG_MS],
-						 info->extack) : 0;
-		if (!ret && tb[CIMREPL_A_SYNC_THROTTLE])
-			cimrepl_mirror_set_throttle(vol, nla_get_u32(tb[CIMREPL_A_SYNC_THROTTLE]));
+		ret = cimrepl_mirror_tune(vol, tb[CIMREPL_A_SYNC_THROTTLE],
+					  tb[CIMREPL_A_SYNC_MAX_LAG_MS],
+					  info->extack);
 	} else if (tb[CIMREPL_A_SYNC_MAX_LAG_MS]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[CIMREPL_A_SYNC_MAX_LAG_MS],
 				    "only asynchronous mirrors have a lag to bound");
@@ -1175,7 +1170,8 @@ static int cimrepl_nl_sync_set(struct sk_buff *skb, struct genl_info *info)
 				    "snapshots have no background copy to throttle");
 		ret = -EINVAL;
 	} else {
-		cimrepl_clone_set_throttle(vol, nla_get_u32(tb[CIMREPL_A_SYNC_THROTTLE]));
+		ret = cimrepl_clone_set_throttle(vol, tb[CIMREPL_A_SYNC_THROTTLE],
+						 info->extack);
 	}
 	mutex_unlock(&cimrepl_config_lock);
 	return ret;

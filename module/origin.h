@@ -196,9 +196,18 @@ bool cimrepl_clone_step(struct cimrepl_origin *origin);
 /* The point in time of @clone is gone (the pool failed). Under @lock. */
 void cimrepl_clone_image_lost(struct cimrepl_clone *clone);
 /* Fill @rec with @clone's state; caller holds meta.lock. */
+struct cimrepl_meta;
 struct cimrepl_meta_snapshot;
 void cimrepl_clone_fill_record(struct cimrepl_clone *clone,
 			       struct cimrepl_meta_snapshot *rec);
+/*
+ * @clone's creation-time tunables into @meta's in-memory superblock, for
+ * its record in @slot, @seq (under @meta->lock, before the superblock is
+ * written).
+ */
+void cimrepl_clone_put_tunables(struct cimrepl_clone *clone,
+				struct cimrepl_meta *meta, unsigned int slot,
+				u32 seq);
 /*
  * Chunks [0, copied) of a clone are on its target, and the image holds no
  * claim on their copies any more. Under @lock, or stable where the caller

@@ -1408,6 +1408,9 @@ static int cimrepl_record_list(struct cimrepl_new_snapshot *ns,
 			ns[j].snap->slot = slot;
 			ns[j].snap->seq = le32_to_cpu(meta->super.next_seq);
 			meta->super.next_seq = cpu_to_le32(ns[j].snap->seq + 1);
+			if (ns[j].snap->clone)
+				cimrepl_clone_put_tunables(ns[j].snap->clone, meta,
+							   slot, ns[j].snap->seq);
 		}
 		if (!ret)
 			ret = cimrepl_meta_write_super(meta);

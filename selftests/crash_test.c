@@ -25,7 +25,8 @@
  *                        after the reboot: re-creates the origin and the
  *                        clone volume, loads the pool (which turns c0 back
  *                        into the clone), checks that the copy resumes from
- *                        where it was (not from zero), lets it finish, and
+ *                        where it was (not from zero) with the throttle it
+ *                        was created with, lets it finish, and
  *                        checks that c0 is exactly pattern A and the origin
  *                        holds every write up to LAST (TAP output).
  *
@@ -33,7 +34,8 @@
  *                        on /dev/vda (origin), /dev/vdb (pool) and /dev/vdc
  *                        (mirror target), 16 MiB each: pattern A, an
  *                        asynchronous mirror m0 of the origin, Synchronized;
- *                        then, throttled, suspended, 200 stamped writes
+ *                        then, throttled, with a lag bound of
+ *                        MIRROR_LAG_MS, suspended, 200 stamped writes
  *                        into the first MIRROR_HOT bytes, resumed (the
  *                        resync of those regions crawls), and stamped
  *                        O_DSYNC writes there forever; prints
@@ -45,7 +47,8 @@
  *                        volume m0 over the target, loads the pool (which
  *                        turns m0 back into the mirror and resyncs what
  *                        its log says: only regions of the written area),
- *                        checks it reaches Synchronized with the target
+ *                        checks that its throttle and lag bound came back,
+ *                        that it reaches Synchronized with the target
  *                        equal to the origin, and that the origin holds
  *                        every write up to LAST (TAP output).
  */
@@ -312,7 +315,7 @@ static int clone_verify(uint64_t last)
 {
 	uint64_t *acked = calloc(SLOTS, sizeof(uint64_t));
 	uint64_t *zero = calloc(SLOTS, sizeof(uint64_t));
-	uint64_t stamp, done, total, role = 0;
+	uint64_t stamp, done, total, kibs, role = 0;
 	struct nlattr *a;
 	int state = -1, i;
 
@@ -321,7 +324,7 @@ static int clone_verify(uint64_t last)
 		acked[(uint64_t)random() % SLOTS] = stamp;
 
 	ksft_print_header();
-	ksft_set_plan(5);
+	ksft_set_plan(6);
 	if (volume_create("o0", "/dev/vda"))
 		ksft_exit_fail_msg("volume o0: %s\n", s.ext_msg);
 	if (volume_create("c0", "/dev/vdc"))
@@ -346,6 +349,10 @@ static int clone_verify(uint64_t last)
 	ksft_test_result(done > 0 && done < total,
 			 "the copy resumes where it was, not from zero (%llu of %llu)\n",
 			 (unsigned long long)done, (unsigned long long)total);
+	kibs = nlt_sync_attr(&s, &m, "c0", CIMREPL_A_SYNC_THROTTLE);
+	ksft_test_result(kibs == CLONE_KIBS,
+			 "the clone's throttle, given at its creation, outlives the reset (%llu KiB/s)\n",
+			 (unsigned long long)kibs);
 
 	if (nlt_sync_set_throttle(&s, &m, "c0", 0))
 		ksft_print_msg("unthrottle: %s\n", s.ext_msg);
@@ -373,6 +380,7 @@ static int clone_verify(uint64_t last)
 #define MIRROR_SLOTS	(MIRROR_HOT / 4096)
 #define MIRROR_CHUNK	(64 << 10)	/* the pool's default chunk size */
 #define MIRROR_KIBS	64		/* the resync crawls: 32 s for 2 MiB */
+#define MIRROR_LAG_MS	345		/* not the default: seen again after the reset */
 
 static int mirror_create(void)
 {
@@ -398,6 +406,16 @@ static int mirror_modify(uint16_t op)
 	nlt_nest_start(&m, 0);
 	nlt_put_str(&m, CIMREPL_A_ELEM_TARGET_NAME, "m0");
 	nlt_nest_end(&m);
+	nlt_nest_end(&m);
+	return nlt_send(&s, &m);
+}
+
+static int mirror_set_max_lag(uint32_t ms)
+{
+	nlt_cmd(&s, &m, CIMREPL_CMD_SYNC_SET, 0);
+	nlt_nest_start(&m, CIMREPL_A_SYNC);
+	nlt_put_str(&m, CIMREPL_A_SYNC_TARGET, "m0");
+	nlt_put_u32(&m, CIMREPL_A_SYNC_MAX_LAG_MS, ms);
 	nlt_nest_end(&m);
 	return nlt_send(&s, &m);
 }
@@ -459,6 +477,8 @@ static int mirror_prepare(void)
 	/* a resync that crawls, of regions the log must remember */
 	if (nlt_sync_set_throttle(&s, &m, "m0", MIRROR_KIBS))
 		printf("# no throttle for m0: %s\n", s.ext_msg);
+	if (mirror_set_max_lag(MIRROR_LAG_MS))
+		printf("# no lag bound for m0: %s\n", s.ext_msg);
 	if (mirror_modify(CIMREPL_OP_SUSPEND)) {
 		fprintf(stderr, "suspend: %s\n", s.ext_msg);
 		return 1;
@@ -550,7 +570,7 @@ static int mirror_check_origin(const uint64_t *acked)
 static int mirror_verify(uint64_t last)
 {
 	uint64_t *acked = calloc(MIRROR_SLOTS, sizeof(uint64_t));
-	uint64_t stamp, total, role = 0, type, mode;
+	uint64_t stamp, total, role = 0, type, mode, kibs, lag;
 	struct nlattr *a;
 	int state;
 
@@ -559,7 +579,7 @@ static int mirror_verify(uint64_t last)
 		acked[(uint64_t)random() % MIRROR_SLOTS] = stamp;
 
 	ksft_print_header();
-	ksft_set_plan(5);
+	ksft_set_plan(6);
 	if (volume_create("o0", "/dev/vda"))
 		ksft_exit_fail_msg("volume o0: %s\n", s.ext_msg);
 	if (volume_create("m0", "/dev/vdc"))
@@ -587,6 +607,12 @@ static int mirror_verify(uint64_t last)
 			 type == CIMREPL_SYNC_TYPE_MIRROR &&
 			 mode == CIMREPL_MODE_ASYNCHRONOUS,
 			 "the pool turns the volume back into the mirror after a hard reset\n");
+
+	kibs = nlt_sync_attr(&s, &m, "m0", CIMREPL_A_SYNC_THROTTLE);
+	lag = nlt_sync_attr(&s, &m, "m0", CIMREPL_A_SYNC_MAX_LAG_MS);
+	ksft_test_result(kibs == MIRROR_KIBS && lag == MIRROR_LAG_MS,
+			 "the mirror's throttle and lag bound outlive the reset (%llu KiB/s, %llu ms)\n",
+			 (unsigned long long)kibs, (unsigned long long)lag);
 
 	if (nlt_sync_set_throttle(&s, &m, "m0", 0))
 		ksft_print_msg("unthrottle: %s\n", s.ext_msg);

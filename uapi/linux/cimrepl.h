@@ -207,7 +207,12 @@
  *	(CIMREPL_A_SYNC with _TARGET and _THROTTLE and/or _MAX_LAG_MS), or,
  *	without CIMREPL_A_SYNC, the module-wide CIMREPL_A_THROTTLE that
  *	applies to clones without their own (0 at module load). Takes
- *	effect at once. -EINVAL for a snapshot (nothing to throttle).
+ *	effect at once. A synchronization's own tunables (and a clone's
+ *	CIMREPL_A_THROTTLE given at creation) are recorded in its pool
+ *	first and come back when the pool is loaded again; if the pool
+ *	cannot record them, nothing changes (the errno of the write).
+ *	-EINVAL for a snapshot (nothing to throttle). The module-wide
+ *	throttle is not recorded.
  *
  * Events (multicast group CIMREPL_MCGRP_EVENTS)
  * ---------------------------------------------
