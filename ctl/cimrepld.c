@@ -344,9 +344,15 @@ static void reconcile(struct daemon *d)
 			continue;
 		fprintf(stderr, "cimrepld: replica %s is no longer in the kernel: forgetting it\n",
 			r.target);
-		/* a target file is kept while its device still exists */
+		/*
+		 * A target file is kept while its device still exists (the
+		 * synchronization was detached directly through netlink):
+		 * it goes back to the pool when that volume is deleted.
+		 */
 		if (kernel_volume_get(d->kernel, r.target, &kv))
 			pools_free_target(d, &r);
+		else if (r.pool[0])
+			store_detached_put(d->store, &r);
 		store_replica_delete(d->store, r.target);
 	}
 	free(rc);
@@ -387,6 +393,26 @@ static void refresh_jobs(struct daemon *d)
 	free(j);
 }
 
+/*
+ * The volume @name was deleted: if it was a detached replica's target
+ * from a pool, its file or extent goes back to the pool. Only on the
+ * deletion seen: at start, a volume not there may just not be re-created
+ * yet after a reboot, and its target is its data.
+ */
+static void detached_deleted(struct daemon *d, const char *name)
+{
+	struct kernel_volume kv;
+	struct store_replica r;
+
+	if (store_detached_get(d->store, name, &r) ||
+	    kernel_volume_get(d->kernel, name, &kv) != -ENOENT)
+		return;
+	fprintf(stderr, "cimrepld: detached replica %s deleted: its target goes back to pool %s\n",
+		name, r.pool);
+	pools_free_target(d, &r);
+	store_detached_delete(d->store, name);
+}
+
 static void on_event(const struct kernel_event *ev, void *arg)
 {
 	struct daemon *d = arg;
@@ -400,8 +426,10 @@ static void on_event(const struct kernel_event *ev, void *arg)
 			state ? ", CopyState " : "", state ? state : "");
 	pthread_mutex_lock(&d->lock);
 	/* a replica deleted directly: forget it, give back its target */
-	if (ev->event == CIMREPL_EVENT_DELETED)
+	if (ev->event == CIMREPL_EVENT_DELETED) {
+		detached_deleted(d, ev->target);
 		reconcile(d);
+	}
 	refresh_jobs(d);
 	indications_kernel_event(d, ev);
 	pthread_mutex_unlock(&d->lock);

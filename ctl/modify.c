@@ -290,6 +290,10 @@ static void forget(struct modify_ctx *c)
 			continue;	/* not made by the daemon */
 		if (store_replica_delete(st, name))
 			goto rollback;
+		/* a pool's target outlives its synchronization: kept in mind */
+		if (c->effect == SYNCOP_DETACHES && r.pool[0] &&
+		    store_detached_put(st, &r))
+			goto rollback;
 		if (c->effect == SYNCOP_DELETES)
 			pools_free_target(c->d, &r);
 	}

@@ -15,7 +15,7 @@
 #include "store.h"
 
 /* PRAGMA user_version: bumped with every change to the schema below. */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS replicas ("
@@ -67,7 +67,23 @@ static const char store_schema[] =
 	" namespace TEXT NOT NULL,"
 	" instance TEXT NOT NULL,"
 	" created_ns INTEGER NOT NULL,"
-	" PRIMARY KEY (kind, name));";
+	" PRIMARY KEY (kind, name));"
+	/*
+	 * version 4: replicas detached from their synchronization whose
+	 * target came from a daemon pool, as they were in replicas
+	 */
+	"CREATE TABLE IF NOT EXISTS detached ("
+	" target TEXT PRIMARY KEY,"
+	" source TEXT NOT NULL,"
+	" target_backstore TEXT NOT NULL,"
+	" source_backstore TEXT NOT NULL,"
+	" element_name TEXT NOT NULL,"
+	" sync_type INTEGER NOT NULL,"
+	" mode INTEGER NOT NULL,"
+	" pool TEXT NOT NULL,"
+	" target_file TEXT NOT NULL,"
+	" created_ns INTEGER NOT NULL,"
+	" job_id INTEGER NOT NULL);";
 
 struct store {
 	sqlite3 *db;
@@ -218,12 +234,16 @@ static void store_read_replica(sqlite3_stmt *stmt, struct store_replica *r)
 	r->job_id = sqlite3_column_int64(stmt, 10);
 }
 
-int store_replica_put(struct store *st, const struct store_replica *r)
+/* @r into @table (replicas or detached: the same columns). */
+static int store_replica_put_into(struct store *st, const char *table,
+				  const struct store_replica *r)
 {
-	sqlite3_stmt *stmt = store_prepare(st,
-		"INSERT OR REPLACE INTO replicas (" REPLICA_COLUMNS ")"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	char sql[256];
+	sqlite3_stmt *stmt;
 
+	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO %s (" REPLICA_COLUMNS ")"
+		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", table);
+	stmt = store_prepare(st, sql);
 	if (!stmt)
 		return -EIO;
 	sqlite3_bind_text(stmt, 1, r->target, -1, SQLITE_STATIC);
@@ -238,6 +258,11 @@ int store_replica_put(struct store *st, const struct store_replica *r)
 	sqlite3_bind_int64(stmt, 10, r->created_ns);
 	sqlite3_bind_int64(stmt, 11, r->job_id);
 	return store_run(st, stmt, "store replica");
+}
+
+int store_replica_put(struct store *st, const struct store_replica *r)
+{
+	return store_replica_put_into(st, "replicas", r);
 }
 
 int store_replica_get(struct store *st, const char *target,
@@ -259,24 +284,36 @@ int store_replica_get(struct store *st, const char *target,
 	return ret;
 }
 
-int store_replica_delete(struct store *st, const char *target)
+static int store_replica_delete_from(struct store *st, const char *table,
+				     const char *target)
 {
-	sqlite3_stmt *stmt = store_prepare(st,
-		"DELETE FROM replicas WHERE target = ?");
+	char sql[128];
+	sqlite3_stmt *stmt;
 
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE target = ?", table);
+	stmt = store_prepare(st, sql);
 	if (!stmt)
 		return -EIO;
 	sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);
 	return store_run(st, stmt, "delete replica");
 }
 
-int store_replica_list(struct store *st, store_replica_fn fn, void *arg)
+int store_replica_delete(struct store *st, const char *target)
 {
-	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT " REPLICA_COLUMNS " FROM replicas ORDER BY created_ns, target");
+	return store_replica_delete_from(st, "replicas", target);
+}
+
+static int store_replica_list_from(struct store *st, const char *table,
+				   store_replica_fn fn, void *arg)
+{
 	struct store_replica r;
+	sqlite3_stmt *stmt;
+	char sql[256];
 	int rc;
 
+	snprintf(sql, sizeof(sql), "SELECT " REPLICA_COLUMNS " FROM %s"
+		 " ORDER BY created_ns, target", table);
+	stmt = store_prepare(st, sql);
 	if (!stmt)
 		return -EIO;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -285,6 +322,47 @@ int store_replica_list(struct store *st, store_replica_fn fn, void *arg)
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "list replicas");
+}
+
+int store_replica_list(struct store *st, store_replica_fn fn, void *arg)
+{
+	return store_replica_list_from(st, "replicas", fn, arg);
+}
+
+/* Detached replicas. */
+
+int store_detached_put(struct store *st, const struct store_replica *r)
+{
+	return store_replica_put_into(st, "detached", r);
+}
+
+int store_detached_get(struct store *st, const char *target,
+		       struct store_replica *r)
+{
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT " REPLICA_COLUMNS " FROM detached WHERE target = ?");
+	int rc, ret = 0;
+
+	if (!stmt)
+		return -EIO;
+	sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_read_replica(stmt, r);
+	else
+		ret = rc == SQLITE_DONE ? -ENOENT : store_fail(st, "read detached replica");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int store_detached_delete(struct store *st, const char *target)
+{
+	return store_replica_delete_from(st, "detached", target);
+}
+
+int store_detached_list(struct store *st, store_replica_fn fn, void *arg)
+{
+	return store_replica_list_from(st, "detached", fn, arg);
 }
 
 /* Jobs. */

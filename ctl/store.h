@@ -54,6 +54,18 @@ int store_replica_delete(struct store *st, const char *target);
 typedef void (*store_replica_fn)(const struct store_replica *r, void *arg);
 int store_replica_list(struct store *st, store_replica_fn fn, void *arg);
 
+/*
+ * Replicas whose synchronization was detached (Detach, 8) while their
+ * target came from a daemon pool: the target lives on as a plain volume,
+ * and its file or extent goes back to the pool once that volume is gone
+ * (reconcile). Rows as in replicas.
+ */
+int store_detached_put(struct store *st, const struct store_replica *r);
+int store_detached_get(struct store *st, const char *target,
+		       struct store_replica *r);
+int store_detached_delete(struct store *st, const char *target);
+int store_detached_list(struct store *st, store_replica_fn fn, void *arg);
+
 /* A CIM_ConcreteJob. */
 struct store_job {
 	int64_t id;			/* assigned by store_job_create() */

@@ -23,7 +23,8 @@
 #      implements is 1; one that cannot be waited for is 1;
 #   c) Abort (2) stops a clone mid-copy (CopyState 12);
 #   d) Detach (8) of a Synchronized clone ends its synchronization; its
-#      target stays a volume whose LUN reads the point in time;
+#      target stays a volume whose LUN reads the point in time; when that
+#      volume is deleted, its target file goes back to the pool;
 #   e) Restore from Replica (15) of a snapshot: the source's LUN reads the
 #      snapshot's point in time after the job (wbemcli polls it) and after
 #      `cimreplctl sync modify --wait-for synchronized`;
@@ -144,7 +145,7 @@ state()
 	} >"$1" 2>&1
 }
 
-ktap_plan 21
+ktap_plan 22
 
 # ------------------------------------------------------------------ setup
 
@@ -334,9 +335,35 @@ fi
 	why="its LUN differs from the point in time"
 ktap_result d_detach_keeps_the_target_as_a_volume "$([ -z "$why" ]; echo $?)" "$why"
 
+# 15. When that volume is deleted later (its LUN and backstore first, then
+# the volume, directly through netlink: no CIM method deletes a plain
+# volume), its target file goes back to the daemon's pool.
+cd_file=$(sqlite3 "$tmp/state/cimrepld.db" \
+	"SELECT target_file FROM detached WHERE target = '$cd_k'")
+why=
+[ -n "$cd_file" ] && [ -f "$cd_file" ] || why="no target file kept for $cd_k: '$cd_file'"
+if [ -z "$why" ]; then
+	"$tool" lun list "$cd" | while read -r lun_tpg lun_no; do
+		"$tool" lun unexport "$lun_tpg" "$lun_no"
+	done
+	"$tool" block delete "$cd" 2>"$tmp/err" &&
+		"$ctl" kernel volume delete "$cd_k" 2>>"$tmp/err" ||
+		why="cannot delete $cd_k: $(cat "$tmp/err")"
+fi
+i=0
+while [ -z "$why" ] && [ -f "$cd_file" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -z "$why" ] && [ -f "$cd_file" ] && why="$cd_file still there"
+[ -z "$why" ] && [ -n "$(sqlite3 "$tmp/state/cimrepld.db" \
+	"SELECT target FROM detached WHERE target = '$cd_k'")" ] &&
+	why="the store still remembers $cd_k"
+ktap_result d_deleted_detached_target_goes_back_to_the_pool "$([ -z "$why" ]; echo $?)" "$why"
+
 # ------------------------------------------------------------ e) Restore
 
-# 15. Restore from Replica of sn: 0 or 4096 with a job wbemcli polls to
+# 16. Restore from Replica of sn: 0 or 4096 with a job wbemcli polls to
 # JobState 7; then the source's LUN reads A again.
 modify ModifyReplicaSynchronization 15 -- "$sn"
 job=$(job_of "$tmp/resp")
@@ -350,7 +377,7 @@ esac
 	why="the source LUN does not read the snapshot's point in time"
 ktap_result e_restore_job_then_source_reads_snapshot "$([ -z "$why" ]; echo $?)" "$why"
 
-# 16. Again after new writes, with cimreplctl --wait-for synchronized:
+# 17. Again after new writes, with cimreplctl --wait-for synchronized:
 # 0, no job, the data back.
 write_all "/dev/$sd0" "$tmp/B"
 out=$("$ctl" --socket "$sock" sync modify --operation restore \
@@ -367,7 +394,7 @@ cp "$tmp/pit_sn" "$tmp/m0"
 
 # ---------------------------------------------- f) Return To ResourcePool
 
-# 17. sp is exported as a LUN: without Force, 6 and nothing changes.
+# 18. sp is exported as a LUN: without Force, 6 and nothing changes.
 sp_k=$(kname "$sp")
 sdsp=$(export_lun "$sp")
 state "$tmp/before"
@@ -381,7 +408,7 @@ else
 	ktap_fail f_return_exported_snapshot_without_force_is_6 "LUN '$sdsp', return value '$rv': $desc"
 fi
 
-# 18. With Force: 0; the snapshot, its backstore and LUN are gone and the
+# 19. With Force: 0; the snapshot, its backstore and LUN are gone and the
 # pool has more free space.
 free0=$("$ctl" --json kernel pool show default | jq .free)
 luns0=$(find "$lio_cfs/loopback" -maxdepth 5 -name "lun_*" | wc -l)
@@ -399,7 +426,7 @@ why=
 ktap_print_msg "pool free $free0 -> $free1"
 ktap_result f_return_to_pool_with_force_frees_space "$([ -z "$why" ]; echo $?)" "$why"
 
-# 19. The source still reads its data; sn still restores nothing else.
+# 20. The source still reads its data; sn still restores nothing else.
 if [ "$(sum_dev "/dev/$sd0")" = "$(sum_file "$tmp/m0")" ] &&
    [ "$(copy_state "$sn")" = 4 ]; then
 	ktap_ok f_source_and_other_snapshot_unharmed
@@ -409,7 +436,7 @@ fi
 
 # ------------------------------------------------------------- g) store
 
-# 20. The store keeps the synchronizations that remain, not the ended ones.
+# 21. The store keeps the synchronizations that remain, not the ended ones.
 rows=$(sqlite3 "$tmp/state/cimrepld.db" "SELECT target FROM replicas ORDER BY target" |
 	tr '\n' ' ')
 want=$(printf '%s\n' "$(kname "$ca")" "$(kname "$sn")" | sort | tr '\n' ' ')
@@ -419,7 +446,7 @@ else
 	ktap_fail g_store_forgets_ended_synchronizations "rows '$rows', want '$want'"
 fi
 
-# 21. EnumerateInstances shows exactly the live ones.
+# 22. EnumerateInstances shows exactly the live ones.
 got=$("$ctl" --socket "$sock" --json sync list | jq -r '.[].target' | sort |
 	tr '\n' ' ')
 ktap_result g_enumerate_shows_live_synchronizations \

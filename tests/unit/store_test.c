@@ -2,7 +2,8 @@
 /*
  * Host unit tests of cimrepld's SQLite store (ctl/store.c), run under
  * ASan/UBSan by `make check`: rows survive a reopen, transactions are all
- * or nothing, jobs keep their replicas in order.
+ * or nothing, jobs keep their replicas in order, detached replicas are
+ * kept apart.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -101,6 +102,34 @@ TEST_F(db, a_rolled_back_transaction_leaves_nothing)
 	n = 0;
 	ASSERT_EQ(0, store_replica_list(self->st, count_replica, &n));
 	EXPECT_EQ(1, n);
+}
+
+TEST_F(db, a_detached_replica_is_kept_apart_from_the_replicas)
+{
+	struct store_replica in = replica("c1"), out;
+	char err[256];
+	int n = 0;
+
+	/* what modify.c does at a Detach, in one transaction */
+	ASSERT_EQ(0, store_replica_put(self->st, &in));
+	ASSERT_EQ(0, store_begin(self->st));
+	ASSERT_EQ(0, store_replica_delete(self->st, "c1"));
+	ASSERT_EQ(0, store_detached_put(self->st, &in));
+	ASSERT_EQ(0, store_commit(self->st));
+
+	store_close(self->st);
+	self->st = store_open(self->dir, err, sizeof(err));
+	ASSERT_NE(NULL, self->st);
+	EXPECT_EQ(-ENOENT, store_replica_get(self->st, "c1", &out));
+	ASSERT_EQ(0, store_replica_list(self->st, count_replica, &n));
+	EXPECT_EQ(0, n);
+	ASSERT_EQ(0, store_detached_get(self->st, "c1", &out));
+	EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
+	ASSERT_EQ(0, store_detached_list(self->st, count_replica, &n));
+	EXPECT_EQ(1, n);
+
+	ASSERT_EQ(0, store_detached_delete(self->st, "c1"));
+	EXPECT_EQ(-ENOENT, store_detached_get(self->st, "c1", &out));
 }
 
 struct targets {
