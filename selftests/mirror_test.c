@@ -37,6 +37,7 @@
 #define SLOW_KIBS	256		/* 16 s for the 4 MiB initial copy */
 #define WAIT_MS		(60 * 1000)
 #define DM_TARGET	"cimrepl-mirror-tgt"
+#define DM_POOL		"cimrepl-mirror-pool1"
 
 /* Patterns: A fills the source before the mirror exists; B, C, D later. */
 enum { PAT_A = 1, PAT_B = 2, PAT_C = 3, PAT_D = 4 };
@@ -492,7 +493,7 @@ static void cleanup(struct nlt_sock *s, struct nlt_msg *m)
 {
 	static const char *const files[] = {
 		"mirror-src", "mirror-pool", "mirror-tgt", "mirror-src1",
-		"mirror-tgt1", "mirror-small",
+		"mirror-tgt1", "mirror-small", "mirror-pool1",
 	};
 	static const char *const names[] = { "m0", "m1", "s0" };
 	unsigned int i;
@@ -503,10 +504,13 @@ static void cleanup(struct nlt_sock *s, struct nlt_msg *m)
 		volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, names[i], NULL);
 	}
 	pool_cmd(s, m, CIMREPL_CMD_POOL_DELETE, "p0", NULL, false);
+	pool_cmd(s, m, CIMREPL_CMD_POOL_DELETE, "p1", NULL, false);
 	volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, "o1", NULL);
 	volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, "o0", NULL);
 	if (!access("/dev/mapper/" DM_TARGET, F_OK))
 		sh("DM_DISABLE_UDEV=1 dmsetup remove --noudevsync %s", DM_TARGET);
+	if (!access("/dev/mapper/" DM_POOL, F_OK))
+		sh("DM_DISABLE_UDEV=1 dmsetup remove --noudevsync %s", DM_POOL);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		drop_loop(files[i]);
 }
@@ -1064,16 +1068,18 @@ TEST_F_TIMEOUT(mirror, operations_during_the_initial_copy, 150)
 	EXPECT_EQ(0, check_pattern(tgt, region(2, 0), 4096, PAT_D));
 }
 
-/* Swap the table of the dm target device: "linear" over @dev or "error". */
-static int dm_table(const char *table, const char *dev)
+/*
+ * Swap the table of the dm device @name (@sectors long): "linear" over
+ * @dev or "error".
+ */
+static int dm_table(const char *name, unsigned long long sectors,
+		    const char *table, const char *dev)
 {
-	const unsigned long long sectors = SOURCE_BYTES / 512;
-
 	if (!strcmp(table, "error"))
 		return sh("DM_DISABLE_UDEV=1 dmsetup load %s --table '0 %llu error' && DM_DISABLE_UDEV=1 dmsetup resume --noudevsync %s",
-			  DM_TARGET, sectors, DM_TARGET);
+			  name, sectors, name);
 	return sh("DM_DISABLE_UDEV=1 dmsetup load %s --table '0 %llu linear %s 0' && DM_DISABLE_UDEV=1 dmsetup resume --noudevsync %s",
-		  DM_TARGET, sectors, dev, DM_TARGET);
+		  name, sectors, dev, name);
 }
 
 TEST_F_TIMEOUT(mirror, a_failing_target_breaks_the_mirror_not_the_source, 150)
@@ -1093,7 +1099,7 @@ TEST_F_TIMEOUT(mirror, a_failing_target_breaks_the_mirror_not_the_source, 150)
 			self->b.target_dev));
 	MIRROR_SYNCHRONIZED(dm);
 
-	ASSERT_EQ(0, dm_table("error", NULL));
+	ASSERT_EQ(0, dm_table(DM_TARGET, SOURCE_BYTES / 512, "error", NULL));
 	/* the source takes the write that breaks the mirror, and others */
 	EXPECT_EQ(0, write_4k("/dev/cimrepl/o0", region(5, 0), PAT_B));
 	ASSERT_EQ(CIMREPL_COPY_STATE_BROKEN,
@@ -1116,7 +1122,8 @@ TEST_F_TIMEOUT(mirror, a_failing_target_breaks_the_mirror_not_the_source, 150)
 		   "Broken");
 
 	/* the target is back: resync copies the logged regions */
-	ASSERT_EQ(0, dm_table("linear", self->b.target_dev));
+	ASSERT_EQ(0, dm_table(DM_TARGET, SOURCE_BYTES / 512, "linear",
+			      self->b.target_dev));
 	ASSERT_EQ(0, modify(s, m, CIMREPL_OP_RESYNC_REPLICA, "m0"))
 		TH_LOG("%s", s->ext_msg);
 	ASSERT_EQ(CIMREPL_COPY_STATE_SYNCHRONIZED,
@@ -1341,6 +1348,55 @@ TEST_F_TIMEOUT(mirror_req, max_lag_is_a_tunable_of_asynchronous_mirrors_only, 12
 	EXPECT_EQ(0, check_pattern(self->b.target_dev, 0, 2 * MIB, PAT_B));
 	EXPECT_EQ(0, delete_replica(s, m, "s0"));
 	EXPECT_EQ(0, delete_replica(s, m, "m1"));
+}
+
+/*
+ * Tunables are recorded in the pool before they apply: when the pool
+ * cannot take the write, the request fails and nothing changes.
+ */
+TEST_F_TIMEOUT(mirror_req, a_tunable_the_pool_cannot_record_changes_nothing, 120)
+{
+	const unsigned long long pool_sectors = (unsigned long long)POOL_MIB << 11;
+	struct nlt_sock *s = &self->b.s;
+	struct nlt_msg *m = &self->b.m;
+	struct elem e = { "o1", "m1", NULL, "p1" };
+	char src1[32] = "", tgt1[32] = "", pool1[32] = "";
+
+	NEED_ENGINE();
+	ASSERT_EQ(0, make_loop("mirror-src1", SOURCE_MIB, src1, sizeof(src1)));
+	ASSERT_EQ(0, make_loop("mirror-tgt1", SOURCE_MIB, tgt1, sizeof(tgt1)));
+	ASSERT_EQ(0, make_loop("mirror-pool1", POOL_MIB, pool1, sizeof(pool1)));
+	ASSERT_EQ(0, sh("DM_DISABLE_UDEV=1 dmsetup create --noudevsync %s --table '0 %llu linear %s 0'",
+			DM_POOL, pool_sectors, pool1));
+	ASSERT_EQ(0, volume_cmd(s, m, CIMREPL_CMD_VOLUME_CREATE, "o1", src1));
+	ASSERT_EQ(0, pool_cmd(s, m, CIMREPL_CMD_POOL_CREATE, "p1",
+			      "/dev/mapper/" DM_POOL, true)) TH_LOG("%s", s->ext_msg);
+	e.path = tgt1;
+	ASSERT_EQ(0, mirror_list(s, m, &e, 1, CIMREPL_MODE_ASYNCHRONOUS, NO_ATTR))
+		TH_LOG("%s", s->ext_msg);
+	ASSERT_EQ(CIMREPL_COPY_STATE_SYNCHRONIZED,
+		  wait_state(s, m, "m1", CIMREPL_COPY_STATE_SYNCHRONIZED));
+	EXPECT_EQ(0, set_max_lag(s, m, "m1", 250)) TH_LOG("%s", s->ext_msg);
+
+	ASSERT_EQ(0, dm_table(DM_POOL, pool_sectors, "error", NULL));
+	s->ext_msg[0] = '\0';
+	EXPECT_EQ(-EIO, set_max_lag(s, m, "m1", 500));
+	EXPECT_NE(NULL, strstr(s->ext_msg, "pool")) TH_LOG("%s", s->ext_msg);
+	EXPECT_EQ(250, nlt_sync_attr(s, m, "m1", CIMREPL_A_SYNC_MAX_LAG_MS));
+	s->ext_msg[0] = '\0';
+	EXPECT_EQ(-EIO, nlt_sync_set_throttle(s, m, "m1", 512));
+	EXPECT_NE(NULL, strstr(s->ext_msg, "pool")) TH_LOG("%s", s->ext_msg);
+	EXPECT_EQ(0, nlt_sync_attr(s, m, "m1", CIMREPL_A_SYNC_THROTTLE));
+
+	/* the pool is back: the same requests go through */
+	ASSERT_EQ(0, dm_table(DM_POOL, pool_sectors, "linear", pool1));
+	EXPECT_EQ(0, set_max_lag(s, m, "m1", 500)) TH_LOG("%s", s->ext_msg);
+	EXPECT_EQ(500, nlt_sync_attr(s, m, "m1", CIMREPL_A_SYNC_MAX_LAG_MS));
+	EXPECT_EQ(0, nlt_sync_set_throttle(s, m, "m1", 512)) TH_LOG("%s", s->ext_msg);
+	EXPECT_EQ(512, nlt_sync_attr(s, m, "m1", CIMREPL_A_SYNC_THROTTLE));
+	EXPECT_EQ(0, delete_replica(s, m, "m1")) TH_LOG("%s", s->ext_msg);
+	EXPECT_EQ(0, pool_cmd(s, m, CIMREPL_CMD_POOL_DELETE, "p1", NULL, false))
+		TH_LOG("%s", s->ext_msg);
 }
 
 TEST_HARNESS_MAIN
