@@ -17,19 +17,22 @@
 /* PRAGMA user_version: bumped with every change to the schema below. */
 #define STORE_SCHEMA_VERSION	4
 
+/* The columns of a replica's row, in replicas and in detached. */
+#define REPLICA_TABLE_COLUMNS \
+	" target TEXT PRIMARY KEY," \
+	" source TEXT NOT NULL," \
+	" target_backstore TEXT NOT NULL," \
+	" source_backstore TEXT NOT NULL," \
+	" element_name TEXT NOT NULL," \
+	" sync_type INTEGER NOT NULL," \
+	" mode INTEGER NOT NULL," \
+	" pool TEXT NOT NULL," \
+	" target_file TEXT NOT NULL," \
+	" created_ns INTEGER NOT NULL," \
+	" job_id INTEGER NOT NULL"
+
 static const char store_schema[] =
-	"CREATE TABLE IF NOT EXISTS replicas ("
-	" target TEXT PRIMARY KEY,"
-	" source TEXT NOT NULL,"
-	" target_backstore TEXT NOT NULL,"
-	" source_backstore TEXT NOT NULL,"
-	" element_name TEXT NOT NULL,"
-	" sync_type INTEGER NOT NULL,"
-	" mode INTEGER NOT NULL,"
-	" pool TEXT NOT NULL,"
-	" target_file TEXT NOT NULL,"
-	" created_ns INTEGER NOT NULL,"
-	" job_id INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS replicas (" REPLICA_TABLE_COLUMNS ");"
 	"CREATE TABLE IF NOT EXISTS jobs ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" method TEXT NOT NULL,"
@@ -72,18 +75,7 @@ static const char store_schema[] =
 	 * version 4: replicas detached from their synchronization whose
 	 * target came from a daemon pool, as they were in replicas
 	 */
-	"CREATE TABLE IF NOT EXISTS detached ("
-	" target TEXT PRIMARY KEY,"
-	" source TEXT NOT NULL,"
-	" target_backstore TEXT NOT NULL,"
-	" source_backstore TEXT NOT NULL,"
-	" element_name TEXT NOT NULL,"
-	" sync_type INTEGER NOT NULL,"
-	" mode INTEGER NOT NULL,"
-	" pool TEXT NOT NULL,"
-	" target_file TEXT NOT NULL,"
-	" created_ns INTEGER NOT NULL,"
-	" job_id INTEGER NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS detached (" REPLICA_TABLE_COLUMNS ");";
 
 struct store {
 	sqlite3 *db;
@@ -265,13 +257,16 @@ int store_replica_put(struct store *st, const struct store_replica *r)
 	return store_replica_put_into(st, "replicas", r);
 }
 
-int store_replica_get(struct store *st, const char *target,
-		      struct store_replica *r)
+static int store_replica_get_from(struct store *st, const char *table,
+				  const char *target, struct store_replica *r)
 {
-	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT " REPLICA_COLUMNS " FROM replicas WHERE target = ?");
+	char sql[256];
+	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
+	snprintf(sql, sizeof(sql), "SELECT " REPLICA_COLUMNS " FROM %s"
+		 " WHERE target = ?", table);
+	stmt = store_prepare(st, sql);
 	if (!stmt)
 		return -EIO;
 	sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);
@@ -282,6 +277,12 @@ int store_replica_get(struct store *st, const char *target,
 		ret = rc == SQLITE_DONE ? -ENOENT : store_fail(st, "read replica");
 	sqlite3_finalize(stmt);
 	return ret;
+}
+
+int store_replica_get(struct store *st, const char *target,
+		      struct store_replica *r)
+{
+	return store_replica_get_from(st, "replicas", target, r);
 }
 
 static int store_replica_delete_from(struct store *st, const char *table,
@@ -339,20 +340,7 @@ int store_detached_put(struct store *st, const struct store_replica *r)
 int store_detached_get(struct store *st, const char *target,
 		       struct store_replica *r)
 {
-	sqlite3_stmt *stmt = store_prepare(st,
-		"SELECT " REPLICA_COLUMNS " FROM detached WHERE target = ?");
-	int rc, ret = 0;
-
-	if (!stmt)
-		return -EIO;
-	sqlite3_bind_text(stmt, 1, target, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		store_read_replica(stmt, r);
-	else
-		ret = rc == SQLITE_DONE ? -ENOENT : store_fail(st, "read detached replica");
-	sqlite3_finalize(stmt);
-	return ret;
+	return store_replica_get_from(st, "detached", target, r);
 }
 
 int store_detached_delete(struct store *st, const char *target)
