@@ -230,7 +230,7 @@ static void store_read_replica(sqlite3_stmt *stmt, struct store_replica *r)
 static int store_replica_put_into(struct store *st, const char *table,
 				  const struct store_replica *r)
 {
-	char sql[256];
+	char sql[512];
 	sqlite3_stmt *stmt;
 
 	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO %s (" REPLICA_COLUMNS ")"
@@ -260,7 +260,7 @@ int store_replica_put(struct store *st, const struct store_replica *r)
 static int store_replica_get_from(struct store *st, const char *table,
 				  const char *target, struct store_replica *r)
 {
-	char sql[256];
+	char sql[512];
 	sqlite3_stmt *stmt;
 	int rc, ret = 0;
 
@@ -304,17 +304,13 @@ int store_replica_delete(struct store *st, const char *target)
 	return store_replica_delete_from(st, "replicas", target);
 }
 
-static int store_replica_list_from(struct store *st, const char *table,
-				   store_replica_fn fn, void *arg)
+int store_replica_list(struct store *st, store_replica_fn fn, void *arg)
 {
+	sqlite3_stmt *stmt = store_prepare(st,
+		"SELECT " REPLICA_COLUMNS " FROM replicas ORDER BY created_ns, target");
 	struct store_replica r;
-	sqlite3_stmt *stmt;
-	char sql[256];
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT " REPLICA_COLUMNS " FROM %s"
-		 " ORDER BY created_ns, target", table);
-	stmt = store_prepare(st, sql);
 	if (!stmt)
 		return -EIO;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -323,11 +319,6 @@ static int store_replica_list_from(struct store *st, const char *table,
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "list replicas");
-}
-
-int store_replica_list(struct store *st, store_replica_fn fn, void *arg)
-{
-	return store_replica_list_from(st, "replicas", fn, arg);
 }
 
 /* Detached replicas. */
@@ -346,11 +337,6 @@ int store_detached_get(struct store *st, const char *target,
 int store_detached_delete(struct store *st, const char *target)
 {
 	return store_replica_delete_from(st, "detached", target);
-}
-
-int store_detached_list(struct store *st, store_replica_fn fn, void *arg)
-{
-	return store_replica_list_from(st, "detached", fn, arg);
 }
 
 /* Jobs. */

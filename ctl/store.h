@@ -57,14 +57,13 @@ int store_replica_list(struct store *st, store_replica_fn fn, void *arg);
 /*
  * Replicas whose synchronization was detached (Detach, 8) while their
  * target came from a daemon pool: the target lives on as a plain volume,
- * and its file or extent goes back to the pool once that volume is gone
- * (reconcile). Rows as in replicas.
+ * and its file or extent goes back to the pool when the kernel announces
+ * that volume deleted. Rows as in replicas.
  */
 int store_detached_put(struct store *st, const struct store_replica *r);
 int store_detached_get(struct store *st, const char *target,
 		       struct store_replica *r);
 int store_detached_delete(struct store *st, const char *target);
-int store_detached_list(struct store *st, store_replica_fn fn, void *arg);
 
 /* A CIM_ConcreteJob. */
 struct store_job {

@@ -125,8 +125,6 @@ TEST_F(db, a_detached_replica_is_kept_apart_from_the_replicas)
 	EXPECT_EQ(0, n);
 	ASSERT_EQ(0, store_detached_get(self->st, "c1", &out));
 	EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
-	ASSERT_EQ(0, store_detached_list(self->st, count_replica, &n));
-	EXPECT_EQ(1, n);
 
 	ASSERT_EQ(0, store_detached_delete(self->st, "c1"));
 	EXPECT_EQ(-ENOENT, store_detached_get(self->st, "c1", &out));
