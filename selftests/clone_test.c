@@ -28,6 +28,7 @@
 #define SLOW_KIBS	256	/* 16 s per 4 MiB copy window, 64 s in all */
 #define WAIT_MS		(90 * 1000)
 #define DM_TARGET	"cimrepl-clone-tgt"
+#define DM_POOL		"cimrepl-clone-pool1"
 
 /* Patterns: A is the source at the point in time, B written after it. */
 enum { PAT_A = 1, PAT_B = 2, PAT_C = 3, PAT_D = 4 };
@@ -322,7 +323,7 @@ static void cleanup(struct nlt_sock *s, struct nlt_msg *m)
 {
 	static const char *const files[] = {
 		"clone-src", "clone-pool", "clone-tgt", "clone-src1",
-		"clone-tgt1", "clone-small", "clone-other",
+		"clone-tgt1", "clone-small", "clone-other", "clone-pool1",
 	};
 	static const char *const names[] = { "c0", "c1" };
 	unsigned int i;
@@ -334,10 +335,13 @@ static void cleanup(struct nlt_sock *s, struct nlt_msg *m)
 		volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, names[i], NULL);
 	}
 	pool_cmd(s, m, CIMREPL_CMD_POOL_DELETE, "p0", NULL, false);
+	pool_cmd(s, m, CIMREPL_CMD_POOL_DELETE, "p1", NULL, false);
 	volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, "o1", NULL);
 	volume_cmd(s, m, CIMREPL_CMD_VOLUME_DELETE, "o0", NULL);
 	sh("DM_DISABLE_UDEV=1 dmsetup remove --noudevsync %s 2>/dev/null",
 	   DM_TARGET);
+	sh("DM_DISABLE_UDEV=1 dmsetup remove --noudevsync %s 2>/dev/null",
+	   DM_POOL);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		drop_loop(files[i]);
 }
@@ -875,16 +879,18 @@ TEST_F_TIMEOUT(clone, bad_requests_leave_nothing_behind, 120)
 	drop_loop("clone-other");
 }
 
-/* Swap the table of the dm target device: "linear" over @dev or "error". */
-static int dm_table(const char *table, const char *dev)
+/*
+ * Swap the table of the dm device @name (@sectors long): "linear" over
+ * @dev or "error".
+ */
+static int dm_table(const char *name, unsigned long long sectors,
+		    const char *table, const char *dev)
 {
-	const unsigned long long sectors = SOURCE_BYTES / 512;
-
 	if (!strcmp(table, "error"))
 		return sh("DM_DISABLE_UDEV=1 dmsetup load %s --table '0 %llu error' && DM_DISABLE_UDEV=1 dmsetup resume --noudevsync %s",
-			  DM_TARGET, sectors, DM_TARGET);
+			  name, sectors, name);
 	return sh("DM_DISABLE_UDEV=1 dmsetup load %s --table '0 %llu linear %s 0' && DM_DISABLE_UDEV=1 dmsetup resume --noudevsync %s",
-		  DM_TARGET, sectors, dev, DM_TARGET);
+		  name, sectors, dev, name);
 }
 
 TEST_F_TIMEOUT(clone, a_failing_target_breaks_the_clone_not_the_source, 180)
@@ -905,7 +911,7 @@ TEST_F_TIMEOUT(clone, a_failing_target_breaks_the_clone_not_the_source, 180)
 	done = wait_chunks_above(&self->s, &self->m, "c0", 0);
 	ASSERT_LT(0, done);
 
-	ASSERT_EQ(0, dm_table("error", NULL));
+	ASSERT_EQ(0, dm_table(DM_TARGET, SOURCE_BYTES / 512, "error", NULL));
 	state = wait_state(&self->s, &self->m, "c0", CIMREPL_COPY_STATE_BROKEN);
 	ASSERT_EQ(CIMREPL_COPY_STATE_BROKEN, state);
 	EXPECT_EQ(EIO, nlt_sync_attr(&self->s, &self->m, "c0",
@@ -926,7 +932,8 @@ TEST_F_TIMEOUT(clone, a_failing_target_breaks_the_clone_not_the_source, 180)
 								  self->s.ext_msg);
 
 	/* the target is back: resync resumes and finishes the copy */
-	ASSERT_EQ(0, dm_table("linear", self->target_dev));
+	ASSERT_EQ(0, dm_table(DM_TARGET, SOURCE_BYTES / 512, "linear",
+			      self->target_dev));
 	ASSERT_EQ(0, modify(&self->s, &self->m, CIMREPL_OP_RESYNC_REPLICA, "c0"))
 		TH_LOG("%s", self->s.ext_msg);
 	state = copy_state(&self->s, &self->m, "c0");
@@ -944,6 +951,55 @@ TEST_F_TIMEOUT(clone, a_failing_target_breaks_the_clone_not_the_source, 180)
 	EXPECT_EQ(0, check_pattern("/dev/cimrepl/o0", 5 * MIB, MIB, PAT_A));
 	nlt_close(&ev);
 	EXPECT_EQ(0, delete_replica(&self->s, &self->m, "c0"));
+}
+
+/*
+ * A clone's throttle is recorded in its pool before it applies: when the
+ * pool cannot take the write, the request fails and nothing changes.
+ */
+TEST_F_TIMEOUT(clone, a_throttle_the_pool_cannot_record_changes_nothing, 120)
+{
+	const unsigned long long pool_sectors = (unsigned long long)POOL_MIB << 11;
+	struct elem e = { "o1", "c1", NULL, "p1" };
+	char src1[32] = "", tgt1[32] = "", pool1[32] = "";
+
+	ASSERT_EQ(0, make_loop("clone-src1", SOURCE_MIB, src1, sizeof(src1)));
+	ASSERT_EQ(0, make_loop("clone-tgt1", SOURCE_MIB, tgt1, sizeof(tgt1)));
+	ASSERT_EQ(0, make_loop("clone-pool1", POOL_MIB, pool1, sizeof(pool1)));
+	ASSERT_EQ(0, sh("DM_DISABLE_UDEV=1 dmsetup create --noudevsync %s --table '0 %llu linear %s 0'",
+			DM_POOL, pool_sectors, pool1));
+	ASSERT_EQ(0, volume_cmd(&self->s, &self->m, CIMREPL_CMD_VOLUME_CREATE,
+				"o1", src1));
+	ASSERT_EQ(0, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_CREATE, "p1",
+			      "/dev/mapper/" DM_POOL, true))
+		TH_LOG("%s", self->s.ext_msg);
+	e.path = tgt1;
+	ASSERT_EQ(0, clone_list(&self->s, &self->m, &e, 1, NO_ATTR, 0))
+		TH_LOG("%s", self->s.ext_msg);
+	ASSERT_EQ(CIMREPL_COPY_STATE_SYNCHRONIZED,
+		  wait_state(&self->s, &self->m, "c1",
+			     CIMREPL_COPY_STATE_SYNCHRONIZED));
+	EXPECT_EQ(0, nlt_sync_set_throttle(&self->s, &self->m, "c1", 512))
+		TH_LOG("%s", self->s.ext_msg);
+
+	ASSERT_EQ(0, dm_table(DM_POOL, pool_sectors, "error", NULL));
+	self->s.ext_msg[0] = '\0';
+	EXPECT_EQ(-EIO, nlt_sync_set_throttle(&self->s, &self->m, "c1", 1024));
+	EXPECT_NE(NULL, strstr(self->s.ext_msg, "pool")) TH_LOG("%s",
+								self->s.ext_msg);
+	EXPECT_EQ(512, nlt_sync_attr(&self->s, &self->m, "c1",
+				     CIMREPL_A_SYNC_THROTTLE));
+
+	/* the pool is back: the same request goes through */
+	ASSERT_EQ(0, dm_table(DM_POOL, pool_sectors, "linear", pool1));
+	EXPECT_EQ(0, nlt_sync_set_throttle(&self->s, &self->m, "c1", 1024))
+		TH_LOG("%s", self->s.ext_msg);
+	EXPECT_EQ(1024, nlt_sync_attr(&self->s, &self->m, "c1",
+				      CIMREPL_A_SYNC_THROTTLE));
+	EXPECT_EQ(0, delete_replica(&self->s, &self->m, "c1"))
+		TH_LOG("%s", self->s.ext_msg);
+	EXPECT_EQ(0, pool_cmd(&self->s, &self->m, CIMREPL_CMD_POOL_DELETE, "p1",
+			      NULL, false)) TH_LOG("%s", self->s.ext_msg);
 }
 
 TEST_HARNESS_MAIN
