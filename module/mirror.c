@@ -419,11 +419,17 @@ static u64 cimrepl_mirror_write_bytes(const struct cimrepl_mirror_write *w)
 	return (u64)w->sectors << SECTOR_SHIFT;
 }
 
+/* The cache list of buffers of 2^@order pages: [0] single, [1] large. */
+static unsigned int cimrepl_mirror_buf_list(unsigned int order)
+{
+	return order == CIMREPL_MIRROR_BUF_ORDER;
+}
+
 /* A capture buffer of 2^@order pages, from the mirror's cache if it has one. */
 static struct page *cimrepl_mirror_buf_get(struct cimrepl_mirror *m,
 					   unsigned int order)
 {
-	unsigned int size = !!order;
+	unsigned int size = cimrepl_mirror_buf_list(order);
 	struct page *page;
 	unsigned long flags;
 
@@ -444,7 +450,7 @@ static struct page *cimrepl_mirror_buf_get(struct cimrepl_mirror *m,
 static void cimrepl_mirror_buf_put(struct cimrepl_mirror *m, struct page *page,
 				   unsigned int order)
 {
-	unsigned int size = !!order;
+	unsigned int size = cimrepl_mirror_buf_list(order);
 	unsigned long flags;
 
 	spin_lock_irqsave(&m->buf_lock, flags);
@@ -461,13 +467,15 @@ static void cimrepl_mirror_buf_put(struct cimrepl_mirror *m, struct page *page,
 
 static void cimrepl_mirror_bufs_drain(struct cimrepl_mirror *m)
 {
+	static const unsigned int orders[] = { 0, CIMREPL_MIRROR_BUF_ORDER };
 	struct page *page, *tmp;
-	unsigned int size;
+	unsigned int i, size;
 
-	for (size = 0; size < ARRAY_SIZE(m->free_bufs); size++) {
+	for (i = 0; i < ARRAY_SIZE(orders); i++) {
+		size = cimrepl_mirror_buf_list(orders[i]);
 		list_for_each_entry_safe(page, tmp, &m->free_bufs[size], lru) {
 			list_del(&page->lru);
-			__free_pages(page, size ? CIMREPL_MIRROR_BUF_ORDER : 0);
+			__free_pages(page, orders[i]);
 		}
 		m->nr_free_bufs[size] = 0;
 	}
