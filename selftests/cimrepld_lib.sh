@@ -2,10 +2,10 @@
 # shellcheck shell=sh disable=SC2154 # p and tmp are set by the test
 #
 # selftests/cimrepld_lib.sh - the scaffolding cimrepld's selftests share:
-# device checksums, the daemon's start and stop, wbemcli calls on the
-# service and jobs, CIM-XML requests posted over the daemon's socket, LUN
-# export through selftests/liotool, and a teardown that removes whatever a
-# test made (lib.sh has the block-device helpers). Source it after lib.sh and
+# the daemon's start and stop, wbemcli calls on the service and jobs,
+# CIM-XML requests posted over the daemon's socket, LUN export through
+# selftests/liotool, and a teardown that removes whatever a test made
+# (lib.sh has the block-device helpers and checksums). Source it after lib.sh and
 # lio.sh, with p set to the test's name prefix (every backstore, volume and
 # replica the test makes starts with it: the teardown goes by it):
 #
@@ -90,16 +90,6 @@ crl_init()
 C()
 {
 	"$ctl" --socket "$sock" "$@"
-}
-
-# ------------------------------------------------------------ data
-
-# sum_dev DEV [MIB [SKIP_MIB]] - SHA-1 of MIB MiB (default $span) of DEV
-# from SKIP_MIB on, read with O_DIRECT.
-sum_dev()
-{
-	dd if="$1" bs=1M count="${2:-$span}" skip="${3:-0}" iflag=direct \
-		status=none | sha1sum | cut -d' ' -f1
 }
 
 # ------------------------------------------------------- the daemon

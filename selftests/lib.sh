@@ -181,6 +181,14 @@ new_loop()
 	truncate -s "${2}M" "$1" && losetup -f --show "$1"
 }
 
+# sum_dev DEV [MIB [SKIP_MIB]] - SHA-1 of MIB MiB (default $span) of DEV
+# from SKIP_MIB on, read with O_DIRECT.
+sum_dev()
+{
+	dd if="$1" bs=1M count="${2:-$span}" skip="${3:-0}" iflag=direct \
+		status=none | sha1sum | cut -d' ' -f1
+}
+
 # sum_file FILE - SHA-1 of FILE.
 sum_file()
 {

@@ -69,15 +69,6 @@ lio_tmp=$tmp
 
 # ---------------------------------------------------------------- helpers
 
-# sum_dev DEV [MIB] - checksum of the first MIB (default $span) MiB of DEV,
-# read with O_DIRECT.
-sum_dev()
-{
-	dd if="$1" of="$tmp/read.${1##*/}" bs=1M count="${2:-$span}" \
-		iflag=direct status=none && sum_file "$tmp/read.${1##*/}"
-	rm -f "$tmp/read.${1##*/}"
-}
-
 # snap NAME - snapshot the volume as NAME; the output goes to $tmp/out.
 snap()
 {
